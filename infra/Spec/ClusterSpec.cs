@@ -1,0 +1,88 @@
+namespace EksIpvs.Spec;
+
+public enum ProxyMode { Ipvs, Nftables, Iptables }
+
+public enum NatGatewayMode { OnePerAz, Single }
+
+public enum NodeOperatingSystem { AL2023, Bottlerocket }
+
+public enum CpuArchitecture { X86_64, Arm64 }
+
+/// <summary>The validated description of one cluster: everything `pulumi up` creates is decided here.</summary>
+public sealed record ClusterSpec
+{
+    public required string Project { get; init; }
+    public required string Stack { get; init; }
+    public required string ClusterName { get; init; }
+    public required string KubernetesVersion { get; init; }
+    public required Ipv4Cidr VpcCidr { get; init; }
+    public required int AvailabilityZoneCount { get; init; }
+    public required NatGatewayMode NatGateways { get; init; }
+    public required bool EndpointPrivateAccess { get; init; }
+    public required bool EndpointPublicAccess { get; init; }
+    public required IReadOnlyList<string> EndpointPublicAccessCidrs { get; init; }
+    public required ProxyMode ProxyMode { get; init; }
+
+    /// <summary>The IPVS scheduler; null unless <see cref="ProxyMode"/> is IPVS.</summary>
+    public required string? IpvsScheduler { get; init; }
+    public required bool BandwidthPlugin { get; init; }
+    public required bool NetworkPolicy { get; init; }
+    public required bool SecretsEncryption { get; init; }
+    public required IReadOnlyList<string> ControlPlaneLogs { get; init; }
+    public required IReadOnlyDictionary<string, string> Tags { get; init; }
+    public required IReadOnlyList<NodeGroupSpec> NodeGroups { get; init; }
+
+    public SubnetPlan Subnets => SubnetPlan.For(VpcCidr, AvailabilityZoneCount);
+
+    /// <summary>The mode as kube-proxy and the add-on spell it.</summary>
+    public string ProxyModeName => ProxyModes.Name(ProxyMode);
+}
+
+public sealed record NodeGroupSpec
+{
+    public required string Name { get; init; }
+    public required IReadOnlyList<string> InstanceTypes { get; init; }
+
+    /// <summary>ON_DEMAND or SPOT, as EKS spells it.</summary>
+    public required string CapacityType { get; init; }
+    public required int MinSize { get; init; }
+    public required int DesiredSize { get; init; }
+    public required int MaxSize { get; init; }
+    public required int DiskSize { get; init; }
+    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+    public required IReadOnlyList<NodeTaint> Taints { get; init; }
+    public required NodeOperatingSystem OperatingSystem { get; init; }
+    public required CpuArchitecture Architecture { get; init; }
+    public string? ExtraUserData { get; init; }
+
+    /// <summary>The EKS AMI type for this OS and architecture.</summary>
+    public string AmiType => (OperatingSystem, Architecture) switch
+    {
+        (NodeOperatingSystem.AL2023, CpuArchitecture.X86_64) => "AL2023_x86_64_STANDARD",
+        (NodeOperatingSystem.AL2023, CpuArchitecture.Arm64) => "AL2023_ARM_64_STANDARD",
+        (NodeOperatingSystem.Bottlerocket, CpuArchitecture.X86_64) => "BOTTLEROCKET_x86_64",
+        _ => "BOTTLEROCKET_ARM_64",
+    };
+}
+
+/// <param name="Effect">The Kubernetes spelling: NoSchedule, PreferNoSchedule or NoExecute.</param>
+public sealed record NodeTaint(string Key, string? Value, string Effect)
+{
+    /// <summary>The EKS API spelling of <see cref="Effect"/>: NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE.</summary>
+    public string EksEffect => Effect switch
+    {
+        "NoSchedule" => "NO_SCHEDULE",
+        "PreferNoSchedule" => "PREFER_NO_SCHEDULE",
+        _ => "NO_EXECUTE",
+    };
+}
+
+public static class ProxyModes
+{
+    public static string Name(ProxyMode mode) => mode switch
+    {
+        ProxyMode.Ipvs => "ipvs",
+        ProxyMode.Nftables => "nftables",
+        _ => "iptables",
+    };
+}

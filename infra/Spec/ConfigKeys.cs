@@ -1,0 +1,64 @@
+namespace EksIpvs.Spec;
+
+/// <summary>Every key the project reads, with its default and meaning. Pulumi.yaml and the README's config
+/// reference are checked against this list by the tests, so the three cannot drift apart.</summary>
+public static class ConfigKeys
+{
+    public static readonly ConfigKey ClusterName = new("clusterName", ConfigType.String, null,
+        "EKS cluster name. Default: <project>-<stack>.");
+    public static readonly ConfigKey KubernetesVersion = new("kubernetesVersion", ConfigType.String, "1.34",
+        "Kubernetes minor version of the control plane, e.g. 1.34.");
+    public static readonly ConfigKey VpcCidr = new("vpcCidr", ConfigType.String, "10.0.0.0/16",
+        "Private IPv4 CIDR of the VPC, /16 to /20.");
+    public static readonly ConfigKey AvailabilityZoneCount = new("availabilityZoneCount", ConfigType.Integer, "3",
+        "How many availability zones get a public and a private subnet (2-6).");
+    public static readonly ConfigKey NatGateways = new("natGateways", ConfigType.String, "onePerAz",
+        "onePerAz (a NAT gateway in every zone, survives a zone outage) or single (cheaper, one zone).");
+    public static readonly ConfigKey EndpointPrivateAccess = new("endpointPrivateAccess", ConfigType.Boolean, "true",
+        "Kubernetes API reachable from inside the VPC.");
+    public static readonly ConfigKey EndpointPublicAccess = new("endpointPublicAccess", ConfigType.Boolean, "false",
+        "Kubernetes API reachable from the internet (only from endpointPublicAccessCidrs).");
+    public static readonly ConfigKey EndpointPublicAccessCidrs = new("endpointPublicAccessCidrs", ConfigType.StringList, "[]",
+        "CIDRs allowed to reach the public API endpoint; required when endpointPublicAccess is true.");
+    public static readonly ConfigKey ProxyMode = new("proxyMode", ConfigType.String, "ipvs",
+        "kube-proxy mode: ipvs, nftables (Kubernetes 1.33+) or iptables.");
+    public static readonly ConfigKey IpvsScheduler = new("ipvsScheduler", ConfigType.String, null,
+        "IPVS scheduler: rr, wrr, lc, wlc, lblc, lblcr, sh, dh, sed or nq. Default rr; only with proxyMode ipvs.");
+    public static readonly ConfigKey BandwidthPlugin = new("bandwidthPlugin", ConfigType.Boolean, "true",
+        "Chain the CNI bandwidth plugin so kubernetes.io/ingress-bandwidth and egress-bandwidth pod annotations apply.");
+    public static readonly ConfigKey NetworkPolicy = new("networkPolicy", ConfigType.Boolean, "false",
+        "VPC CNI network policy enforcement. Cannot be combined with bandwidthPlugin.");
+    public static readonly ConfigKey SecretsEncryption = new("secretsEncryption", ConfigType.Boolean, "true",
+        "Envelope-encrypt Kubernetes secrets with a KMS key of the stack's own (rotation on).");
+    public static readonly ConfigKey ControlPlaneLogs = new("controlPlaneLogs", ConfigType.StringList, """["api","audit","authenticator"]""",
+        "Control-plane log types sent to CloudWatch: api, audit, authenticator, controllerManager, scheduler.");
+    public static readonly ConfigKey Tags = new("tags", ConfigType.StringMap, "{}",
+        "Tags put on every AWS resource the stack creates.");
+    public static readonly ConfigKey NodeGroups = new("nodeGroups", ConfigType.NodeGroupList, """[{"name":"general"}]""",
+        "Managed node groups; see the node group fields below.");
+
+    public static readonly IReadOnlyList<ConfigKey> All =
+    [
+        ClusterName, KubernetesVersion, VpcCidr, AvailabilityZoneCount, NatGateways,
+        EndpointPrivateAccess, EndpointPublicAccess, EndpointPublicAccessCidrs,
+        ProxyMode, IpvsScheduler, BandwidthPlugin, NetworkPolicy,
+        SecretsEncryption, ControlPlaneLogs, Tags, NodeGroups,
+    ];
+
+    /// <summary>Fields of one entry of <see cref="NodeGroups"/>.</summary>
+    public static readonly IReadOnlyList<ConfigKey> NodeGroupFields =
+    [
+        new("name", ConfigType.String, null, "Required. Letters, digits, - and _; unique in the stack."),
+        new("instanceTypes", ConfigType.StringList, null, "EC2 instance types. Default m6i.large (x86_64) or m7g.large (arm64)."),
+        new("capacityType", ConfigType.String, "ON_DEMAND", "ON_DEMAND or SPOT."),
+        new("minSize", ConfigType.Integer, "2", "Fewest nodes."),
+        new("desiredSize", ConfigType.Integer, null, "Nodes at creation. Default minSize."),
+        new("maxSize", ConfigType.Integer, null, "Most nodes. Default the larger of desiredSize and 4."),
+        new("diskSize", ConfigType.Integer, "50", "Root volume size in GiB (20-16384)."),
+        new("labels", ConfigType.StringMap, "{}", "Kubernetes node labels."),
+        new("taints", ConfigType.NodeGroupList, "[]", "Kubernetes taints: {key, value, effect: NoSchedule|PreferNoSchedule|NoExecute}."),
+        new("operatingSystem", ConfigType.String, "AL2023", "AL2023 or Bottlerocket."),
+        new("architecture", ConfigType.String, "x86_64", "x86_64 or arm64."),
+        new("extraUserData", ConfigType.String, null, "AL2023 only: a shell script run after this project's node setup, before kubelet starts."),
+    ];
+}
