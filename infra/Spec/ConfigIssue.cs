@@ -3,10 +3,11 @@ namespace EksIpvs.Spec;
 /// <summary>One problem with the stack config: the key, the value given, what is wrong and what is allowed.</summary>
 /// <param name="Key">The fully qualified key, e.g. "eks-ipvs:nodeGroups[0].minSize".</param>
 /// <param name="Value">The value as given (JSON for structures), or null when the key was not set.</param>
-public sealed record ConfigIssue(string Key, string? Value, string Problem, string Allowed)
+/// <param name="Allowed">For an error, what is allowed; for a warning, what to do about it.</param>
+public sealed record ConfigIssue(string Key, string? Value, string Problem, string Allowed, bool IsWarning = false)
 {
     public override string ToString() =>
-        Value is null ? $"{Key}: {Problem}; allowed: {Allowed}" : $"{Key} = {Value}: {Problem}; allowed: {Allowed}";
+        $"{Key}{(Value is null ? "" : $" = {Value}")}: {Problem}; {(IsWarning ? "advice" : "allowed")}: {Allowed}";
 }
 
 /// <summary>The stack config is invalid; the message lists every error, so one run shows them all.</summary>

@@ -113,6 +113,11 @@ internal static partial class NodeGroupReader
 
         var taints = ReadTaints(read, entry);
         var extraUserData = entry.String("extraUserData");
+        if (extraUserData is not null && !extraUserData.StartsWith("#!", StringComparison.Ordinal))
+        {
+            entry.Error("extraUserData", "cloud-init runs a shell part only if it starts with an interpreter line",
+                "a script starting with #!/bin/bash");
+        }
         if (extraUserData is not null && os == NodeOperatingSystem.Bottlerocket)
         {
             entry.Error("extraUserData", "Bottlerocket runs no shell user data (it takes TOML settings only)",
@@ -149,13 +154,19 @@ internal static partial class NodeGroupReader
         {
             entry.Error("maxSize", "EKS needs room for at least one node", "1 or more");
         }
+        const string order = "minSize <= desiredSize <= maxSize";
+        if (min > max)
+        {
+            entry.Error("minSize", $"larger than maxSize ({max})", order);
+            return;
+        }
         if (min > desired)
         {
-            entry.Error("minSize", $"larger than desiredSize ({desired})", "minSize <= desiredSize <= maxSize");
+            entry.Error("minSize", $"larger than desiredSize ({desired})", order);
         }
         if (desired > max)
         {
-            entry.Error("desiredSize", $"larger than maxSize ({max})", "minSize <= desiredSize <= maxSize");
+            entry.Error("desiredSize", $"larger than maxSize ({max})", order);
         }
     }
 
@@ -223,8 +234,20 @@ internal static partial class NodeGroupReader
             }
         }
 
-        public string? Raw(string field) =>
-            json.TryGetProperty(field, out var value) ? Reader.Display(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText()) : null;
+        /// <summary>The field as the user wrote it: strings quoted, structures as compact JSON, numbers bare.</summary>
+        public string? Raw(string field)
+        {
+            if (!json.TryGetProperty(field, out var value))
+            {
+                return null;
+            }
+            return value.ValueKind switch
+            {
+                JsonValueKind.String => Reader.Display(value.GetString()!),
+                JsonValueKind.Array or JsonValueKind.Object => Reader.Display(value.GetRawText()),
+                _ => value.GetRawText(),
+            };
+        }
 
         public void Error(string field, string problem, string allowed) =>
             read.Error($"{path}.{field}", Raw(field), problem, allowed);

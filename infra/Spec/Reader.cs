@@ -144,10 +144,10 @@ internal sealed class Reader(StackConfig config)
         Errors.Add(new ConfigIssue(qualifiedPath, value, problem, allowed));
 
     public void Warning(ConfigKey key, string problem, string advice) =>
-        Warnings.Add(new ConfigIssue(Qualified(key.Name), ValueOf(key), problem, advice));
+        Warnings.Add(new ConfigIssue(Qualified(key.Name), ValueOf(key), problem, advice, IsWarning: true));
 
     public void Warning(string qualifiedPath, string? value, string problem, string advice) =>
-        Warnings.Add(new ConfigIssue(qualifiedPath, value, problem, advice));
+        Warnings.Add(new ConfigIssue(qualifiedPath, value, problem, advice, IsWarning: true));
 
     /// <summary>The value as the user wrote it, or null when the key is unset.</summary>
     private string? ValueOf(ConfigKey key) =>

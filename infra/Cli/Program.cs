@@ -1,0 +1,3 @@
+using EksIpvs.Cli;
+
+return Cli.Run(args, Console.Out, Console.Error, Directory.GetCurrentDirectory());

@@ -1,0 +1,62 @@
+using System.Text;
+using EksIpvs.Spec;
+
+namespace EksIpvs.Cli;
+
+/// <summary>The human-readable account of what `pulumi up` would create for a stack.</summary>
+public static class Summary
+{
+    public static string Of(ClusterSpec spec, IReadOnlyList<ConfigIssue> warnings)
+    {
+        var text = new StringBuilder();
+        void Line(string line = "") => text.Append(line).Append('\n');
+
+        Line($"Stack {spec.Stack} of {spec.Project}: EKS cluster {spec.ClusterName}, Kubernetes {spec.KubernetesVersion}");
+        Line();
+        Line($"VPC {spec.VpcCidr} across {spec.AvailabilityZoneCount} availability zones, " +
+             (spec.NatGateways == NatGatewayMode.Single ? "one NAT gateway (in the first zone)" : "a NAT gateway in every zone"));
+        foreach (var zone in spec.Subnets.Zones)
+        {
+            Line($"  zone {zone.Index + 1}: private {zone.Private} (nodes, pods; internal-elb), public {zone.Public} (elb, NAT)");
+        }
+        var endpoint = spec.EndpointPublicAccess ? $"public from {string.Join(", ", spec.EndpointPublicAccessCidrs)}" : "not public";
+        Line($"API endpoint: {(spec.EndpointPrivateAccess ? "private in the VPC" : "no private access")}; {endpoint}");
+        Line($"Secrets encryption: {(spec.SecretsEncryption ? "KMS key of the stack's own, rotation on" : "off")}; " +
+             $"control-plane logs: {(spec.ControlPlaneLogs.Count == 0 ? "none" : string.Join(", ", spec.ControlPlaneLogs))}");
+        Line();
+        Line($"kube-proxy: mode {spec.ProxyModeName}{(spec.IpvsScheduler is { } s ? $", scheduler {s}" : "")} " +
+             "(EKS add-on configured at creation, before any node joins)");
+        Line($"Pod bandwidth annotations: {(spec.BandwidthPlugin ? "honoured (CNI bandwidth plugin)" : "ignored (bandwidthPlugin false)")}; " +
+             $"network policy: {(spec.NetworkPolicy ? "on" : "off")}");
+        Line();
+        Line("Node groups:");
+        foreach (var group in spec.NodeGroups)
+        {
+            Line($"  {group.Name}: {group.OperatingSystem} {(group.Architecture == CpuArchitecture.Arm64 ? "arm64" : "x86_64")}, " +
+                 $"{string.Join(", ", group.InstanceTypes)} {group.CapacityType}, " +
+                 $"min {group.MinSize} / desired {group.DesiredSize} / max {group.MaxSize}, {group.DiskSize} GiB");
+            if (group.Labels.Count > 0)
+            {
+                Line($"    labels: {string.Join(", ", group.Labels.Select(l => $"{l.Key}={l.Value}"))}");
+            }
+            if (group.Taints.Count > 0)
+            {
+                Line($"    taints: {string.Join(", ", group.Taints.Select(t => $"{t.Key}={t.Value}:{t.Effect}"))}");
+            }
+            foreach (var note in NodeBootstrap.For(spec, group).Notes)
+            {
+                Line($"    {note}");
+            }
+        }
+        if (warnings.Count > 0)
+        {
+            Line();
+            Line("Warnings:");
+            foreach (var warning in warnings)
+            {
+                Line($"  - {warning}");
+            }
+        }
+        return text.ToString();
+    }
+}

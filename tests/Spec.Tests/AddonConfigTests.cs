@@ -1,0 +1,78 @@
+using System.Text.Json;
+using static EksIpvs.Spec.Tests.Stacks;
+
+namespace EksIpvs.Spec.Tests;
+
+/// <summary>The add-ons' configurationValues: golden files, and the kube-proxy ones checked against the schema
+/// EKS publishes (`aws eks describe-addon-configuration`), which rejects unknown keys at apply time.</summary>
+public class AddonConfigTests
+{
+    private static readonly JsonElement KubeProxySchema =
+        JsonDocument.Parse(File.ReadAllText(Repo.Shared("reference", "kube-proxy-addon-schema.v1.28.8-eksbuild.5.json"))).RootElement;
+
+    [Theory]
+    [InlineData("ipvs", "rr", "kube-proxy/ipvs-rr.json")]
+    [InlineData("ipvs", "wlc", "kube-proxy/ipvs-wlc.json")]
+    [InlineData("iptables", null, "kube-proxy/iptables.json")]
+    [InlineData("nftables", null, "kube-proxy/nftables.json")]
+    public void Kube_proxy_values(string mode, string? scheduler, string golden)
+    {
+        var config = scheduler is null ? Valid(("proxyMode", mode)) : Valid(("proxyMode", mode), ("ipvsScheduler", scheduler));
+        Golden.Matches(golden, KubeProxyConfig.For(config).ToJson());
+    }
+
+    [Theory]
+    [InlineData("rr")]
+    [InlineData("sh")]
+    [InlineData("nq")]
+    public void Ipvs_values_satisfy_the_published_add_on_schema(string scheduler)
+    {
+        var values = JsonDocument.Parse(KubeProxyConfig.For(Valid(("ipvsScheduler", scheduler))).ToJson()).RootElement;
+        Assert.Empty(JsonSchema.Errors(KubeProxySchema, values));
+        Assert.Equal("ipvs", values.GetProperty("mode").GetString());
+        Assert.Equal(scheduler, values.GetProperty("ipvs").GetProperty("scheduler").GetString());
+    }
+
+    [Fact]
+    public void Iptables_values_satisfy_the_published_add_on_schema() =>
+        Assert.Empty(JsonSchema.Errors(KubeProxySchema, JsonDocument.Parse(KubeProxyConfig.For(Valid(("proxyMode", "iptables"))).ToJson()).RootElement));
+
+    [Fact]
+    public void The_schema_check_rejects_what_eks_rejects()
+    {
+        var bad = JsonDocument.Parse("""{"mode": "ipvs", "ipvs": {"scheduler": "rr", "tcpTimeout": "900s"}, "iptables": {"masqueradeAll": true}}""").RootElement;
+        Assert.Equal(["$.ipvs: additional property 'tcpTimeout' is not allowed", "$: additional property 'iptables' is not allowed"],
+            JsonSchema.Errors(KubeProxySchema, bad));
+        Assert.Equal(["$.mode: \"userspace\" is not one of [\"iptables\",\"ipvs\"]"],
+            JsonSchema.Errors(KubeProxySchema, JsonDocument.Parse("""{"mode": "userspace"}""").RootElement));
+    }
+
+    [Fact]
+    public void The_rollout_annotation_changes_exactly_when_mode_or_scheduler_does()
+    {
+        string Annotation(params (string, string)[] config) => KubeProxyConfig.RolloutValue(Valid(config));
+        var rr = Annotation();
+        Assert.Equal("mode=ipvs,scheduler=rr", rr);
+        Assert.Equal(rr, Annotation(("ipvsScheduler", "rr"), ("kubernetesVersion", "1.33"), ("natGateways", "single"), ("bandwidthPlugin", "false")));
+        Assert.NotEqual(rr, Annotation(("ipvsScheduler", "wrr")));
+        Assert.NotEqual(rr, Annotation(("proxyMode", "iptables")));
+        Assert.NotEqual(Annotation(("proxyMode", "iptables")), Annotation(("proxyMode", "nftables")));
+    }
+
+    [Fact]
+    public void Vpc_cni_values_carry_the_bandwidth_env_as_a_string()
+    {
+        Golden.Matches("vpc-cni/bandwidth.json", VpcCniConfig.For(Valid()).ToJson());
+        Golden.Matches("vpc-cni/network-policy.json", VpcCniConfig.For(Valid(("bandwidthPlugin", "false"), ("networkPolicy", "true"))).ToJson());
+        var env = JsonDocument.Parse(VpcCniConfig.For(Valid()).ToJson()).RootElement.GetProperty("env");
+        Assert.Equal("true", env.GetProperty("ENABLE_BANDWIDTH_PLUGIN").GetString());
+    }
+
+    [Fact]
+    public void Values_for_pulumi_are_the_same_object_as_the_rendered_json()
+    {
+        var values = KubeProxyConfig.For(Valid(("ipvsScheduler", "sed")));
+        Assert.Equal(values.ToCompactJson(), JsonSerializer.Serialize(values.ToDictionary()));
+        Assert.Equal("""{"ipvs":{"scheduler":"sed"},"mode":"ipvs","podAnnotations":{"eks-ipvs/proxy-config":"mode=ipvs,scheduler=sed"}}""", values.ToCompactJson());
+    }
+}

@@ -1,0 +1,26 @@
+namespace EksIpvs.Spec.Tests;
+
+/// <summary>Stack configs for tests: raw values exactly as Pulumi would hand them to the program.</summary>
+internal static class Stacks
+{
+    public const string Project = "eks-ipvs";
+
+    public static StackConfig Config(params (string Key, string Value)[] values) =>
+        new(Project, "test", values.ToDictionary(v => v.Key, v => v.Value));
+
+    public static SpecResult Validate(params (string Key, string Value)[] values) => SpecValidator.Validate(Config(values));
+
+    public static ClusterSpec Valid(params (string Key, string Value)[] values)
+    {
+        var result = Validate(values);
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        return result.Spec!;
+    }
+
+    /// <summary>The one error the config produces, as text.</summary>
+    public static string SingleError(params (string Key, string Value)[] values)
+    {
+        var result = Validate(values);
+        return Assert.Single(result.Errors).ToString();
+    }
+}
