@@ -34,6 +34,24 @@ public sealed record ClusterSpec
 
     public SubnetPlan Subnets => SubnetPlan.For(VpcCidr, AvailabilityZoneCount);
 
+    /// <summary>The zones (by index) that hold a NAT gateway.</summary>
+    public IReadOnlyList<int> NatGatewayZones =>
+        NatGateways == NatGatewayMode.Single ? [0] : Enumerable.Range(0, AvailabilityZoneCount).ToList();
+
+    /// <summary>The zone whose NAT gateway a zone's private subnet routes through: its own, or the single one.</summary>
+    public int NatGatewayZoneFor(int zone) => NatGateways == NatGatewayMode.Single ? 0 : zone;
+
+    /// <summary>The user's tags plus a Name and any role tags, for one AWS resource.</summary>
+    public Dictionary<string, string> TagsNamed(string name, params (string Key, string Value)[] extra)
+    {
+        var tags = new Dictionary<string, string>(Tags) { ["Name"] = name };
+        foreach (var (key, value) in extra)
+        {
+            tags[key] = value;
+        }
+        return tags;
+    }
+
     /// <summary>The mode as kube-proxy and the add-on spell it.</summary>
     public string ProxyModeName => ProxyModes.Name(ProxyMode);
 }

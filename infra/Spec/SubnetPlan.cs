@@ -12,6 +12,12 @@ public sealed record ZoneSubnets(int Index, Ipv4Cidr Private, Ipv4Cidr Public);
 /// </summary>
 public sealed record SubnetPlan(Ipv4Cidr Vpc, IReadOnlyList<ZoneSubnets> Zones)
 {
+    /// <summary>Where the AWS Load Balancer Controller and the in-tree cloud provider put internet-facing load balancers.</summary>
+    public static readonly (string Key, string Value) PublicSubnetRoleTag = ("kubernetes.io/role/elb", "1");
+
+    /// <summary>Where they put internal load balancers.</summary>
+    public static readonly (string Key, string Value) PrivateSubnetRoleTag = ("kubernetes.io/role/internal-elb", "1");
+
     public const int SmallestVpcPrefix = 20; // private /23 (510 pods and nodes) and public /26 per zone
     public const int LargestVpcPrefix = 16;  // AWS's limit for a VPC CIDR block
     public const int MinZones = 2;           // EKS requires subnets in two zones

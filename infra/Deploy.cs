@@ -1,0 +1,41 @@
+using EksIpvs.Spec;
+using Pulumi;
+using Pulumi.Aws;
+using Pulumi.Aws.Inputs;
+
+namespace EksIpvs.Infra;
+
+/// <summary>The stack: a function the tests can call under mocks, returning the stack outputs.</summary>
+public static class Deploy
+{
+    public static async Task<IDictionary<string, object?>> Infra()
+    {
+        var spec = StackSpec.Read();
+
+        // Local Zones and Wavelength Zones are left out: EKS control-plane subnets must be in regular zones.
+        var zones = await GetAvailabilityZones.InvokeAsync(new GetAvailabilityZonesArgs
+        {
+            State = "available",
+            Filters = { new GetAvailabilityZonesFilterArgs { Name = "opt-in-status", Values = { "opt-in-not-required" } } },
+        });
+        var partition = await GetPartition.InvokeAsync();
+
+        var network = new Network("network", new NetworkArgs(spec, spec.Subnets.InZones(zones.Names)));
+        var cluster = new EksCluster("cluster", new EksClusterArgs(spec, network));
+        var nodes = new NodeGroups("nodes", new NodeGroupsArgs(spec, cluster, network, partition.Partition));
+
+        return new Dictionary<string, object?>
+        {
+            ["kubeconfig"] = Output.CreateSecret(cluster.Cluster.KubeconfigJson),
+            ["clusterName"] = cluster.ClusterName,
+            ["endpoint"] = cluster.Endpoint,
+            ["oidcProviderArn"] = cluster.Cluster.OidcProviderArn,
+            ["vpcId"] = network.VpcId,
+            ["publicSubnetIds"] = network.PublicSubnetIds,
+            ["privateSubnetIds"] = network.PrivateSubnetIds,
+            ["nodeGroupNames"] = nodes.Names,
+            ["proxyMode"] = spec.ProxyModeName,
+            ["ipvsScheduler"] = spec.IpvsScheduler,
+        };
+    }
+}

@@ -1,0 +1,81 @@
+using EksIpvs.Spec;
+using Pulumi;
+using Pulumi.Eks;
+using Pulumi.Eks.Inputs;
+
+namespace EksIpvs.Infra;
+
+public sealed record EksClusterArgs(ClusterSpec Spec, Network Network);
+
+/// <summary>The EKS control plane, with the kube-proxy and vpc-cni add-ons configured at creation, so the first
+/// node's first kube-proxy pod already runs in the configured mode.</summary>
+public sealed class EksCluster : ComponentResource
+{
+    /// <summary>The Pulumi.Eks component; node groups depend on it, which waits for its add-ons too.</summary>
+    public Pulumi.Eks.Cluster Cluster { get; }
+
+    [Output] public Output<string> ClusterName { get; private set; }
+    [Output] public Output<string> Endpoint { get; private set; }
+
+    public EksCluster(string name, EksClusterArgs args, ComponentResourceOptions? options = null)
+        : base("eks-ipvs:index:EksCluster", name, options)
+    {
+        var spec = args.Spec;
+        var child = new CustomResourceOptions { Parent = this };
+
+        Pulumi.Aws.Kms.Key? secretsKey = null;
+        if (spec.SecretsEncryption)
+        {
+            secretsKey = new Pulumi.Aws.Kms.Key("secrets", new Pulumi.Aws.Kms.KeyArgs
+            {
+                Description = $"Envelope encryption of Kubernetes secrets in EKS cluster {spec.ClusterName}",
+                EnableKeyRotation = true,
+                Tags = spec.TagsNamed($"{spec.ClusterName}-secrets"),
+            }, child);
+            new Pulumi.Aws.Kms.Alias("secrets", new Pulumi.Aws.Kms.AliasArgs
+            {
+                Name = $"alias/eks/{spec.ClusterName}",
+                TargetKeyId = secretsKey.KeyId,
+            }, child);
+        }
+
+        var clusterArgs = new ClusterArgs
+        {
+            Name = spec.ClusterName,
+            Version = spec.KubernetesVersion,
+            VpcId = args.Network.VpcId,
+            PublicSubnetIds = args.Network.PublicSubnetIds,
+            PrivateSubnetIds = args.Network.PrivateSubnetIds,
+            SkipDefaultNodeGroup = true, // node groups are ours, below, each with its user data
+            AuthenticationMode = AuthenticationMode.Api,
+            CreateOidcProvider = true,
+            EndpointPrivateAccess = spec.EndpointPrivateAccess,
+            EndpointPublicAccess = spec.EndpointPublicAccess,
+            EnabledClusterLogTypes = spec.ControlPlaneLogs.ToList(),
+            KubeProxyAddonOptions = new KubeProxyAddonOptionsArgs
+            {
+                ConfigurationValues = KubeProxyConfig.For(spec).ToDictionary(),
+            },
+            VpcCniOptions = new VpcCniOptionsArgs
+            {
+                ConfigurationValues = VpcCniConfig.For(spec).ToDictionary(),
+                EnableNetworkPolicy = spec.NetworkPolicy,
+            },
+            Tags = new Dictionary<string, string>(spec.Tags),
+        };
+        if (secretsKey is not null)
+        {
+            clusterArgs.EncryptionConfigKeyArn = secretsKey.Arn;
+        }
+        if (spec.EndpointPublicAccess)
+        {
+            // pulumi-eks rejects any public CIDR list, even an empty one, when the public endpoint is off.
+            clusterArgs.PublicAccessCidrs = spec.EndpointPublicAccessCidrs.ToList();
+        }
+        Cluster = new Pulumi.Eks.Cluster("eks", clusterArgs, new ComponentResourceOptions { Parent = this });
+
+        ClusterName = Cluster.EksCluster.Apply(c => c.Name);
+        Endpoint = Cluster.EksCluster.Apply(c => c.Endpoint);
+        RegisterOutputs();
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using EksIpvs.Spec;
+using Pulumi;
+using Pulumi.Aws.Eks.Inputs;
+using Pulumi.Aws.Iam;
+using Pulumi.Eks;
+using Pulumi.Eks.Inputs;
+using NodeOperatingSystemName = Pulumi.Eks.OperatingSystem;
+
+namespace EksIpvs.Infra;
+
+/// <param name="Partition">The AWS partition (aws, aws-cn, aws-us-gov), for managed policy ARNs.</param>
+public sealed record NodeGroupsArgs(ClusterSpec Spec, EksCluster Cluster, Network Network, string Partition);
+
+/// <summary>One managed node group per configured group, in the private subnets, each with the user data or
+/// Bottlerocket settings the spec renders, and one node role with only the policies nodes need.</summary>
+public sealed class NodeGroups : ComponentResource
+{
+    [Output] public Output<ImmutableArray<string>> Names { get; private set; }
+
+    public NodeGroups(string name, NodeGroupsArgs args, ComponentResourceOptions? options = null)
+        : base("eks-ipvs:index:NodeGroups", name, options)
+    {
+        var spec = args.Spec;
+        var child = new CustomResourceOptions { Parent = this };
+
+        var role = new Role("node", new RoleArgs
+        {
+            AssumeRolePolicy = NodeRole.AssumeRolePolicy,
+            Tags = spec.TagsNamed($"{spec.ClusterName}-node"),
+        }, child);
+        var attachments = NodeRole.PolicyArns(args.Partition).Select(arn =>
+            new RolePolicyAttachment($"node-{arn[(arn.LastIndexOf('/') + 1)..]}", new RolePolicyAttachmentArgs
+            {
+                Role = role.Name,
+                PolicyArn = arn,
+            }, child)).ToList();
+
+        var groups = spec.NodeGroups.Select(group =>
+        {
+            var bootstrap = NodeBootstrap.For(spec, group);
+            var groupArgs = new ManagedNodeGroupArgs
+            {
+                Cluster = args.Cluster.Cluster,
+                // A prefix, not a fixed name: EKS replaces a group (e.g. on an instance type change) by creating the
+                // new one first, and two groups cannot share a name.
+                NodeGroupNamePrefix = $"{group.Name}-",
+                NodeRole = role,
+                SubnetIds = args.Network.PrivateSubnetIds,
+                OperatingSystem = group.OperatingSystem == NodeOperatingSystem.Bottlerocket ? NodeOperatingSystemName.Bottlerocket : NodeOperatingSystemName.AL2023,
+                AmiType = group.AmiType,
+                InstanceTypes = group.InstanceTypes.ToList(),
+                CapacityType = group.CapacityType,
+                ScalingConfig = new NodeGroupScalingConfigArgs
+                {
+                    MinSize = group.MinSize,
+                    DesiredSize = group.DesiredSize,
+                    MaxSize = group.MaxSize,
+                },
+                // The cluster autoscaler owns the desired size once the group exists (as in terraform-aws-eks).
+                IgnoreScalingChanges = true,
+                DiskSize = group.DiskSize,
+                Labels = new Dictionary<string, string>(group.Labels),
+                Taints = group.Taints.Select(TaintArgs).ToList(),
+                EnableIMDSv2 = true, // IMDSv2 only, hop limit 2
+                Tags = spec.TagsNamed($"{spec.ClusterName}-{group.Name}"),
+            };
+            // Set only what this OS takes: pulumi-eks treats even an empty list or map as given.
+            if (bootstrap.OperatingSystem == NodeOperatingSystem.AL2023)
+            {
+                groupArgs.NodeadmExtraOptions = bootstrap.Parts
+                    .Select(p => new NodeadmOptionsArgs { ContentType = p.ContentType, Content = p.Content }).ToList();
+            }
+            else if (bootstrap.BottlerocketSettings is { } settings)
+            {
+                groupArgs.BottlerocketSettings = settings.ToDictionary();
+            }
+            // Depending on the (remote) Cluster component waits for all its children, the kube-proxy and vpc-cni
+            // add-ons among them: no node joins before kube-proxy is in the configured mode.
+            // The role's policies are attached before any instance tries to join with it.
+            return new ManagedNodeGroup(group.Name, groupArgs, new ComponentResourceOptions
+            {
+                Parent = this,
+                DependsOn = attachments.Append<Resource>(args.Cluster.Cluster).ToList(),
+            });
+        }).ToList();
+
+        Names = Output.All(groups.Select(g => g.NodeGroup.Apply(n => n.NodeGroupName)));
+        RegisterOutputs();
+    }
+
+    private static NodeGroupTaintArgs TaintArgs(NodeTaint taint)
+    {
+        var args = new NodeGroupTaintArgs { Key = taint.Key, Effect = taint.EksEffect };
+        if (taint.Value is { } value)
+        {
+            args.Value = value;
+        }
+        return args;
+    }
+}

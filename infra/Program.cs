@@ -1,0 +1,4 @@
+using EksIpvs.Infra;
+using Pulumi;
+
+return await Deployment.RunAsync(Deploy.Infra);

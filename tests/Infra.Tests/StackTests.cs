@@ -1,0 +1,167 @@
+using System.Collections.Immutable;
+using EksIpvs.Spec;
+using Pulumi;
+using static EksIpvs.Infra.Tests.StackRun;
+
+namespace EksIpvs.Infra.Tests;
+
+/// <summary>The Pulumi program under mocks. Pulumi.Eks components are remote, so what is asserted is what the
+/// program hands them: their inputs.</summary>
+public class StackTests
+{
+    private static ClusterSpec Spec(params (string Key, string Value)[] config) =>
+        SpecValidator.Validate(new StackConfig(Project, "test", config.ToDictionary(c => c.Key, c => c.Value))).Require();
+
+    private static ImmutableDictionary<string, object> Map(object value) => (ImmutableDictionary<string, object>)value;
+
+    [Theory]
+    [InlineData("rr")]
+    [InlineData("wlc")]
+    public async Task Kube_proxy_add_on_values_are_the_specs_object(string scheduler)
+    {
+        var run = await With(("ipvsScheduler", scheduler));
+        var cluster = run.Single("eks:index:Cluster", "eks");
+        var values = Map(cluster.Inputs["kubeProxyAddonOptions"])["configurationValues"];
+        Assert.Equal(Json(KubeProxyConfig.For(Spec(("ipvsScheduler", scheduler))).ToCompactJson()), Json(values));
+        Assert.Contains($"\"scheduler\":\"{scheduler}\"", Json(values));
+    }
+
+    [Fact]
+    public async Task Vpc_cni_values_carry_the_bandwidth_env_and_network_policy_off()
+    {
+        var run = await With();
+        var options = Map(run.Single("eks:index:Cluster", "eks").Inputs["vpcCniOptions"]);
+        Assert.Equal(Json(VpcCniConfig.For(Spec()).ToCompactJson()), Json(options["configurationValues"]));
+        Assert.Equal("true", Map(Map(options["configurationValues"])["env"])["ENABLE_BANDWIDTH_PLUGIN"]);
+        Assert.Equal(false, options["enableNetworkPolicy"]);
+    }
+
+    [Fact]
+    public async Task Every_node_group_gets_the_cores_user_data_byte_for_byte()
+    {
+        var config = ("nodeGroups", """[{"name": "general"}, {"name": "batch", "instanceTypes": ["c6i.xlarge"], "taints": [{"key": "batch", "effect": "NoSchedule"}]}]""");
+        var run = await With(config);
+        var spec = Spec(config);
+        foreach (var group in spec.NodeGroups)
+        {
+            var inputs = run.Single("eks:index:ManagedNodeGroup", group.Name).Inputs;
+            var parts = ((IEnumerable<object>)inputs["nodeadmExtraOptions"]).Select(Map).ToList();
+            var expected = NodeBootstrap.For(spec, group).Parts;
+            Assert.Equal(expected.Count, parts.Count);
+            for (var i = 0; i < expected.Count; i++)
+            {
+                Assert.Equal(expected[i].ContentType, parts[i]["contentType"]);
+                Assert.Equal(expected[i].Content, parts[i]["content"]);
+            }
+            Assert.Equal("AL2023", inputs["operatingSystem"]);
+            Assert.Equal($"{group.Name}-", inputs["nodeGroupNamePrefix"]);
+            Assert.Equal(true, inputs["enableIMDSv2"]);
+            Assert.False(inputs.ContainsKey("bottlerocketSettings"));
+            Assert.Equal(Json(new[] { "private-eu-west-1a-id", "private-eu-west-1b-id", "private-eu-west-1c-id" }), Json(inputs["subnetIds"]));
+        }
+        var batch = run.Single("eks:index:ManagedNodeGroup", "batch").Inputs;
+        Assert.Equal(Json("""[{"effect":"NO_SCHEDULE","key":"batch"}]"""), Json(batch["taints"]));
+        Assert.Equal(Json("""{"desiredSize":2,"maxSize":4,"minSize":2}"""), Json(batch["scalingConfig"]));
+    }
+
+    [Fact]
+    public async Task A_bottlerocket_group_gets_settings_and_no_shell()
+    {
+        var config = ("nodeGroups", """[{"name": "br", "operatingSystem": "Bottlerocket", "architecture": "arm64"}]""");
+        var run = await With(config);
+        var inputs = run.Single("eks:index:ManagedNodeGroup", "br").Inputs;
+        var spec = Spec(config);
+        Assert.Equal(Json(NodeBootstrap.For(spec, spec.NodeGroups[0]).BottlerocketSettings!.ToCompactJson()), Json(inputs["bottlerocketSettings"]));
+        Assert.False(inputs.ContainsKey("nodeadmExtraOptions"));
+        Assert.Equal(("Bottlerocket", "BOTTLEROCKET_ARM_64"), (inputs["operatingSystem"], inputs["amiType"]));
+    }
+
+    [Fact]
+    public async Task Subnets_follow_the_plan_with_the_load_balancer_tags()
+    {
+        var run = await With(("tags", """{"team":"platform"}"""));
+        var plan = Spec().Subnets.InZones(Zones);
+        foreach (var (zone, subnets) in plan)
+        {
+            var publicSubnet = run.Single("aws:ec2/subnet:Subnet", $"public-{zone}").Inputs;
+            Assert.Equal((subnets.Public.ToString(), zone), (publicSubnet["cidrBlock"], publicSubnet["availabilityZone"]));
+            Assert.Equal("1", Map(publicSubnet["tags"])["kubernetes.io/role/elb"]);
+            Assert.Equal("platform", Map(publicSubnet["tags"])["team"]);
+
+            var privateSubnet = run.Single("aws:ec2/subnet:Subnet", $"private-{zone}").Inputs;
+            Assert.Equal((subnets.Private.ToString(), zone), (privateSubnet["cidrBlock"], privateSubnet["availabilityZone"]));
+            Assert.Equal("1", Map(privateSubnet["tags"])["kubernetes.io/role/internal-elb"]);
+            Assert.False(Map(privateSubnet["tags"]).ContainsKey("kubernetes.io/role/elb"));
+        }
+        Assert.Equal(6, run.OfType("aws:ec2/subnet:Subnet").Count());
+        Assert.Equal(true, run.Single("aws:ec2/vpc:Vpc", "vpc").Inputs["enableDnsHostnames"]);
+        Assert.Contains(run.Calls, c => c.Token == "aws:index/getAvailabilityZones:getAvailabilityZones");
+    }
+
+    [Theory]
+    [InlineData("onePerAz", 3)]
+    [InlineData("single", 1)]
+    public async Task Nat_gateways_as_configured(string mode, int count)
+    {
+        var run = await With(("natGateways", mode));
+        Assert.Equal(count, run.OfType("aws:ec2/natGateway:NatGateway").Count());
+        Assert.Equal(count, run.OfType("aws:ec2/eip:Eip").Count());
+        Assert.All(run.OfType("aws:ec2/eip:Eip"), e => Assert.Equal("vpc", e.Inputs["domain"]));
+        Assert.Equal(3, run.OfType("aws:ec2/routeTable:RouteTable").Count(r => r.Name.StartsWith("private-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Logging_and_secrets_encryption_are_on_by_default()
+    {
+        var run = await With();
+        var cluster = run.Single("eks:index:Cluster", "eks").Inputs;
+        Assert.Equal(Json(new[] { "api", "audit", "authenticator" }), Json(cluster["enabledClusterLogTypes"]));
+        var key = run.Single("aws:kms/key:Key", "secrets").Inputs;
+        Assert.Equal(true, key["enableKeyRotation"]);
+        Assert.Equal("arn:aws:mock:::secrets", cluster["encryptionConfigKeyArn"]);
+        Assert.Equal("API", cluster["authenticationMode"]);
+        Assert.Equal(true, cluster["skipDefaultNodeGroup"]);
+        Assert.Equal((true, false), (cluster["endpointPrivateAccess"], cluster["endpointPublicAccess"]));
+        Assert.False(cluster.ContainsKey("publicAccessCidrs"));
+    }
+
+    [Fact]
+    public async Task Secrets_encryption_off_creates_no_key()
+    {
+        var run = await With(("secretsEncryption", "false"));
+        Assert.Empty(run.OfType("aws:kms/key:Key"));
+        Assert.False(run.Single("eks:index:Cluster", "eks").Inputs.ContainsKey("encryptionConfigKeyArn"));
+    }
+
+    [Fact]
+    public async Task The_node_role_has_only_the_four_policies_nodes_need()
+    {
+        var run = await With();
+        Assert.Contains("ec2.amazonaws.com", (string)run.Single("aws:iam/role:Role", "node").Inputs["assumeRolePolicy"]);
+        Assert.Equal(NodeRole.PolicyArns("aws").Order(StringComparer.Ordinal),
+            run.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").Select(a => (string)a.Inputs["policyArn"]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Outputs_exist_and_the_kubeconfig_is_secret()
+    {
+        var run = await With();
+        Assert.Equal(
+            ["clusterName", "endpoint", "ipvsScheduler", "kubeconfig", "nodeGroupNames", "oidcProviderArn", "privateSubnetIds", "proxyMode", "publicSubnetIds", "vpcId"],
+            run.Outputs.Keys.Order(StringComparer.Ordinal));
+        Assert.True(await Output.IsSecretAsync((Output<string>)run.Outputs["kubeconfig"]!));
+        Assert.Equal(("ipvs", "rr"), (run.Outputs["proxyMode"], run.Outputs["ipvsScheduler"]));
+    }
+
+    [Fact]
+    public async Task An_invalid_stack_fails_before_any_resource_with_every_message()
+    {
+        var (run, error) = await Try(("ipvsScheduler", "fifo"), ("schedular", "rr"));
+        Assert.NotNull(error);
+        var message = error.ToString();
+        Assert.Contains("eks-ipvs:ipvsScheduler = \"fifo\": not an IPVS scheduler kube-proxy accepts; allowed: rr, wrr, lc, wlc, lblc, lblcr, sh, dh, sed, nq", message);
+        Assert.Contains("eks-ipvs:schedular = \"rr\": unknown key; did you mean ipvsScheduler?", message);
+        Assert.Empty(run.Registered.Where(r => r.Type != "pulumi:pulumi:Stack"));
+        Assert.Empty(run.Calls);
+    }
+}
