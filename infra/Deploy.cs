@@ -22,7 +22,10 @@ public static class Deploy
 
         var network = new Network("network", new NetworkArgs(spec, spec.Subnets.InZones(zones.Names)));
         var cluster = new EksCluster("cluster", new EksClusterArgs(spec, network));
-        var nodes = new NodeGroups("nodes", new NodeGroupsArgs(spec, cluster, network, partition.Partition));
+        var selfManagedKubeProxy = spec.KubeProxyManagement == KubeProxyManagement.SelfManaged
+            ? new SelfManagedKubeProxy("kube-proxy", new SelfManagedKubeProxyArgs(spec, cluster))
+            : null;
+        var nodes = new NodeGroups("nodes", new NodeGroupsArgs(spec, cluster, network, partition.Partition, selfManagedKubeProxy));
 
         return new Dictionary<string, object?>
         {

@@ -52,10 +52,9 @@ public sealed class EksCluster : ComponentResource
             EndpointPrivateAccess = spec.EndpointPrivateAccess,
             EndpointPublicAccess = spec.EndpointPublicAccess,
             EnabledClusterLogTypes = spec.ControlPlaneLogs.ToList(),
-            KubeProxyAddonOptions = new KubeProxyAddonOptionsArgs
-            {
-                ConfigurationValues = KubeProxyConfig.For(spec).ToDictionary(),
-            },
+            KubeProxyAddonOptions = spec.KubeProxyManagement == KubeProxyManagement.Addon
+                ? new KubeProxyAddonOptionsArgs { ConfigurationValues = KubeProxyConfig.For(spec).ToDictionary() }
+                : new KubeProxyAddonOptionsArgs { Enabled = false }, // EKS's self-managed DaemonSet stays; see SelfManagedKubeProxy
             VpcCniOptions = new VpcCniOptionsArgs
             {
                 ConfigurationValues = VpcCniConfig.For(spec).ToDictionary(),

@@ -10,7 +10,9 @@ using NodeOperatingSystemName = Pulumi.Eks.OperatingSystem;
 namespace EksIpvs.Infra;
 
 /// <param name="Partition">The AWS partition (aws, aws-cn, aws-us-gov), for managed policy ARNs.</param>
-public sealed record NodeGroupsArgs(ClusterSpec Spec, EksCluster Cluster, Network Network, string Partition);
+/// <param name="SelfManagedKubeProxy">With a self-managed kube-proxy, its configuration, which nodes must wait for.</param>
+public sealed record NodeGroupsArgs(ClusterSpec Spec, EksCluster Cluster, Network Network, string Partition,
+    SelfManagedKubeProxy? SelfManagedKubeProxy);
 
 /// <summary>One managed node group per configured group, in the private subnets, each with the user data or
 /// Bottlerocket settings the spec renders, and one node role with only the policies nodes need.</summary>
@@ -35,6 +37,14 @@ public sealed class NodeGroups : ComponentResource
                 Role = role.Name,
                 PolicyArn = arn,
             }, child)).ToList();
+
+        // The role's policies, the cluster with its add-ons and, if any, the self-managed kube-proxy's configuration
+        // all exist before an instance tries to join.
+        var prerequisites = attachments.Append<Resource>(args.Cluster.Cluster).ToList();
+        if (args.SelfManagedKubeProxy is { } kubeProxy)
+        {
+            prerequisites.Add(kubeProxy);
+        }
 
         var groups = spec.NodeGroups.Select(group =>
         {
@@ -77,11 +87,10 @@ public sealed class NodeGroups : ComponentResource
             }
             // Depending on the (remote) Cluster component waits for all its children, the kube-proxy and vpc-cni
             // add-ons among them: no node joins before kube-proxy is in the configured mode.
-            // The role's policies are attached before any instance tries to join with it.
             return new ManagedNodeGroup(group.Name, groupArgs, new ComponentResourceOptions
             {
                 Parent = this,
-                DependsOn = attachments.Append<Resource>(args.Cluster.Cluster).ToList(),
+                DependsOn = prerequisites,
             });
         }).ToList();
 

@@ -25,7 +25,9 @@ public static class Summary
              $"control-plane logs: {(spec.ControlPlaneLogs.Count == 0 ? "none" : string.Join(", ", spec.ControlPlaneLogs))}");
         Line();
         Line($"kube-proxy: mode {spec.ProxyModeName}{(spec.IpvsScheduler is { } s ? $", scheduler {s}" : "")} " +
-             "(EKS add-on configured at creation, before any node joins)");
+             (spec.KubeProxyManagement == KubeProxyManagement.Addon
+                 ? "(EKS add-on configured at creation, before any node joins)"
+                 : "(self-managed DaemonSet: kube-system/kube-proxy-config patched before any node joins)"));
         Line($"Pod bandwidth annotations: {(spec.BandwidthPlugin ? "honoured (CNI bandwidth plugin)" : "ignored (bandwidthPlugin false)")}; " +
              $"network policy: {(spec.NetworkPolicy ? "on" : "off")}");
         Line();

@@ -4,6 +4,8 @@ public enum ProxyMode { Ipvs, Nftables, Iptables }
 
 public enum NatGatewayMode { OnePerAz, Single }
 
+public enum KubeProxyManagement { Addon, SelfManaged }
+
 public enum NodeOperatingSystem { AL2023, Bottlerocket }
 
 public enum CpuArchitecture { X86_64, Arm64 }
@@ -25,6 +27,9 @@ public sealed record ClusterSpec
 
     /// <summary>The IPVS scheduler; null unless <see cref="ProxyMode"/> is IPVS.</summary>
     public required string? IpvsScheduler { get; init; }
+
+    /// <summary>Whether kube-proxy is the EKS add-on (configured at creation) or EKS's self-managed DaemonSet.</summary>
+    public required KubeProxyManagement KubeProxyManagement { get; init; }
     public required bool BandwidthPlugin { get; init; }
     public required bool NetworkPolicy { get; init; }
     public required bool SecretsEncryption { get; init; }

@@ -24,6 +24,8 @@ public static class ConfigKeys
         "kube-proxy mode: ipvs, nftables (Kubernetes 1.33+) or iptables.");
     public static readonly ConfigKey IpvsScheduler = new("ipvsScheduler", ConfigType.String, null,
         "IPVS scheduler: rr, wrr, lc, wlc, lblc, lblcr, sh, dh, sed or nq. Default rr; only with proxyMode ipvs.");
+    public static readonly ConfigKey KubeProxyManagement = new("kubeProxyManagement", ConfigType.String, "addon",
+        "addon (the EKS kube-proxy add-on, configured at creation) or selfManaged (EKS's self-managed DaemonSet; its kube-proxy-config ConfigMap is patched through the Kubernetes API).");
     public static readonly ConfigKey BandwidthPlugin = new("bandwidthPlugin", ConfigType.Boolean, "true",
         "Chain the CNI bandwidth plugin so kubernetes.io/ingress-bandwidth and egress-bandwidth pod annotations apply.");
     public static readonly ConfigKey NetworkPolicy = new("networkPolicy", ConfigType.Boolean, "false",
@@ -41,7 +43,7 @@ public static class ConfigKeys
     [
         ClusterName, KubernetesVersion, VpcCidr, AvailabilityZoneCount, NatGateways,
         EndpointPrivateAccess, EndpointPublicAccess, EndpointPublicAccessCidrs,
-        ProxyMode, IpvsScheduler, BandwidthPlugin, NetworkPolicy,
+        ProxyMode, IpvsScheduler, KubeProxyManagement, BandwidthPlugin, NetworkPolicy,
         SecretsEncryption, ControlPlaneLogs, Tags, NodeGroups,
     ];
 

@@ -56,6 +56,17 @@ public static partial class SpecValidator
 
         var (privateAccess, publicAccess, publicCidrs) = ValidateEndpoint(read);
         var (mode, scheduler) = ValidateProxy(read, minor);
+        var management = read.Choice(ConfigKeys.KubeProxyManagement, new Dictionary<string, KubeProxyManagement>
+        {
+            ["addon"] = KubeProxyManagement.Addon,
+            ["selfManaged"] = KubeProxyManagement.SelfManaged,
+        });
+        if (management == KubeProxyManagement.SelfManaged && !publicAccess)
+        {
+            read.Warning(ConfigKeys.KubeProxyManagement,
+                "selfManaged reads and patches kube-proxy through the Kubernetes API, whose endpoint is private",
+                "run `pulumi up` from inside the VPC (or over VPN), or open endpointPublicAccess to the deploying CIDRs");
+        }
 
         var bandwidth = read.Boolean(ConfigKeys.BandwidthPlugin);
         var networkPolicy = read.Boolean(ConfigKeys.NetworkPolicy);
@@ -96,6 +107,7 @@ public static partial class SpecValidator
             EndpointPublicAccessCidrs = publicCidrs,
             ProxyMode = mode,
             IpvsScheduler = scheduler,
+            KubeProxyManagement = management,
             BandwidthPlugin = bandwidth,
             NetworkPolicy = networkPolicy,
             SecretsEncryption = read.Boolean(ConfigKeys.SecretsEncryption),

@@ -17,6 +17,10 @@ internal sealed class StackRun
     public const string Project = "eks-ipvs";
     public static readonly ImmutableArray<string> Zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"];
 
+    /// <summary>EKS's self-managed kube-proxy-config, shared with the spec tests.</summary>
+    public static readonly string LiveKubeProxyConfig = File.ReadAllText(Path.Combine(
+        AppContext.BaseDirectory, "..", "..", "..", "..", "Spec.Tests", "data", "eks-kube-proxy-config.yaml"));
+
     public List<MockResourceArgs> Registered { get; } = [];
     public List<MockCallArgs> Calls { get; } = [];
     public IDictionary<string, object?> Outputs { get; private set; } = new Dictionary<string, object?>();
@@ -94,6 +98,9 @@ internal sealed class StackRun
                 .SetItem("oidcProviderArn", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/MOCK"),
             "aws:iam/role:Role" => state.SetItem("name", $"{args.Name}-role"),
             "aws:kms/key:Key" => state.SetItem("keyId", "mock-key-id"),
+            // The live self-managed kube-proxy configuration, read by ConfigMap.Get.
+            "kubernetes:core/v1:ConfigMap" => state.SetItem("data",
+                ImmutableDictionary<string, object>.Empty.Add("config", LiveKubeProxyConfig)),
             _ => state,
         };
     }

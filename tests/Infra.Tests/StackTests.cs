@@ -154,6 +154,49 @@ public class StackTests
     }
 
     [Fact]
+    public async Task With_the_add_on_nothing_kubernetes_side_is_created()
+    {
+        var run = await With(("ipvsScheduler", "wrr"));
+        Assert.DoesNotContain(run.Registered, r => r.Type!.StartsWith("kubernetes:", StringComparison.Ordinal) || r.Type == "pulumi:providers:kubernetes");
+        Assert.False(Map(run.Single("eks:index:Cluster", "eks").Inputs["kubeProxyAddonOptions"]).ContainsKey("enabled"));
+    }
+
+    [Fact]
+    public async Task Self_managed_kube_proxy_gets_the_specs_mode_in_its_config_map_and_a_rollout_annotation()
+    {
+        var config = new[] { ("kubeProxyManagement", "selfManaged"), ("ipvsScheduler", "sed") };
+        var run = await With(config);
+        var spec = Spec(config);
+        Assert.Equal(false, Map(run.Single("eks:index:Cluster", "eks").Inputs["kubeProxyAddonOptions"])["enabled"]);
+        Assert.Single(run.OfType("pulumi:providers:kubernetes"));
+
+        var configMap = run.Single("kubernetes:core/v1:ConfigMapPatch", "kube-proxy-config").Inputs;
+        Assert.Equal(KubeProxyConfigMap.Rewrite(LiveKubeProxyConfig, spec), Map(configMap["data"])["config"]);
+        Assert.Contains("scheduler: sed", (string)Map(configMap["data"])["config"]);
+        Assert.Equal(("kube-proxy-config", "kube-system", "true"),
+            (Map(configMap["metadata"])["name"], Map(configMap["metadata"])["namespace"], Map(Map(configMap["metadata"])["annotations"])["pulumi.com/patchForce"]));
+
+        var daemonSet = run.Single("kubernetes:apps/v1:DaemonSetPatch", "kube-proxy").Inputs;
+        var template = Map(Map(Map(daemonSet["spec"])["template"])["metadata"]);
+        Assert.Equal("mode=ipvs,scheduler=sed", Map(template["annotations"])[KubeProxyConfig.RolloutAnnotation]);
+    }
+
+    [Fact]
+    public async Task The_self_managed_rollout_annotation_changes_only_with_mode_or_scheduler()
+    {
+        static async Task<object> Annotation(params (string, string)[] config)
+        {
+            var run = await With([("kubeProxyManagement", "selfManaged"), .. config]);
+            var daemonSet = run.Single("kubernetes:apps/v1:DaemonSetPatch", "kube-proxy").Inputs;
+            return Map(Map(Map(Map(daemonSet["spec"])["template"])["metadata"])["annotations"])[KubeProxyConfig.RolloutAnnotation];
+        }
+        var rr = await Annotation();
+        Assert.Equal(rr, await Annotation(("natGateways", "single"), ("tags", """{"a":"b"}""")));
+        Assert.NotEqual(rr, await Annotation(("ipvsScheduler", "wrr")));
+        Assert.NotEqual(rr, await Annotation(("proxyMode", "iptables")));
+    }
+
+    [Fact]
     public async Task An_invalid_stack_fails_before_any_resource_with_every_message()
     {
         var (run, error) = await Try(("ipvsScheduler", "fifo"), ("schedular", "rr"));
