@@ -7,8 +7,8 @@
 #   - `unshare -m -p -f --kill-child`: a private mount namespace (mounts never leak out) and a private
 #     PID namespace whose first process is our init: when the command ends, the kernel kills every
 #     process left in it (e.g. a detached background install), so nothing outlives a run.
-#   - /etc, /usr/local, /var and /run (those that exist) get an overlay whose upper layer is a tmpfs that exists only in
-#     the namespace. That is how directories the host lacks (/etc/cni, /usr/local/libexec) can be
+#   - /etc, /usr/local, /var and /run (those that exist) get an overlay whose upper layer is a tmpfs
+#     that exists only in the namespace. That is how directories the host lacks (/etc/cni, /usr/local/libexec) can be
 #     created as mount points without a single mkdir on the real filesystem; anything else a script
 #     writes there is thrown away with the namespace.
 #   - The captured directories (sb_capture_dir; by default /etc/modules-load.d, /etc/systemd/system,
@@ -33,7 +33,7 @@
 #   sb_install_node_files [SRC_DIR]
 #                             do what user data does: scripts (*.sh) into /usr/local/libexec/eks-ipvs
 #                             (0755), units (*.path, *.service) into /etc/systemd/system (0644).
-#                             SRC_DIR defaults to infra/Spec/NodeScripts.
+#                             SRC_DIR defaults to $SB_NODE_SCRIPTS, else infra/Spec/NodeScripts.
 #   sb_modprobe_fail MOD...   these modules fail to load (replaces the list; none = all load).
 #   sb_pm NAME MODE [SECS]    provide stand-in NAME (dnf or apt-get). MODE: succeed (and ipvsadm
 #                             appears), fail (exit 1), hang (sleep SECS, default 20, then succeed).
@@ -53,6 +53,18 @@
 # Log formats: modprobe.log/systemctl.log/ipvsadm.log: one line of arguments per call;
 #   logger.log: TAG<TAB>PRIORITY<TAB>MESSAGE; dnf.log/apt-get.log: "start ARGS [DEBIAN_FRONTEND=..]"
 #   when called, "end rc=N ARGS" when it returns (a killed call has no end line).
+# Tools: SB_TOOLS (an array, below) lists the host tools linked into $SB_ROOT/tools; append to it
+#   before sb_init if a script needs another one (e.g. SB_TOOLS+=(base64)).
+#
+# Example: run a rendered user-data shell part exactly as cloud-init would, then inspect:
+#   source tests/node/sandbox.sh
+#   sb_preflight || exit 1
+#   sb_init; trap sb_cleanup EXIT
+#   sb_ipvsadm present
+#   cp render/part-1.sh "$SB_ROOT/part.sh"              # $SB_ROOT is visible at the same path inside
+#   sb_run bash "$SB_ROOT/part.sh" 2>&1 | cat; echo "exit ${PIPESTATUS[0]}"
+#   cat "$(sb_path /etc/modules-load.d/ipvs.conf)"; sb_log modprobe; sb_log systemctl
+#   [ -z "$(sb_log forbidden)" ] && [ -z "$(sb_leftovers)" ]   # no real tool reached, nothing left
 
 SB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SB_DEFAULT_CAPTURED=(/etc/modules-load.d /etc/systemd/system /etc/cni/net.d /usr/local/libexec)
@@ -84,7 +96,7 @@ sb_preflight() {
 }
 
 sb_init() {
-  local d
+  local d dirs
   SB_ROOT=$(mktemp -d /tmp/eks-ipvs-sandbox.XXXXXX) || return 1
   # Not exported: only processes started inside the sandbox carry SB_ROOT (see sb_leftovers).
   SB_LOG=$SB_ROOT/log
@@ -99,10 +111,18 @@ sb_init() {
   for d in "${SB_DEFAULT_CAPTURED[@]}"; do
     sb_capture_dir "$d" || return 1
   done
-  for d in "${SB_TOOLS[@]}"; do
-    local p
-    p=$(type -P "$d") && ln -s "$p" "$SB_ROOT/tools/$d"
+  # Symlinks to the host's basic tools (found on this PATH, without forking per tool).
+  local tool dir found=()
+  for tool in "${SB_TOOLS[@]}"; do
+    IFS=: read -ra dirs <<<"$PATH"
+    for dir in "${dirs[@]}"; do
+      if [[ -f $dir/$tool && -x $dir/$tool ]]; then
+        found+=("$dir/$tool")
+        break
+      fi
+    done
   done
+  ln -s -t "$SB_ROOT/tools" -- "${found[@]}" || return 1
   _sb_write_standins
   printf '%s\n' "${SB_FORBIDDEN[@]}" >"$SB_ROOT/conf/forbidden"
   : >"$SB_ROOT/conf/modprobe-fail"
@@ -132,7 +152,7 @@ sb_path() {
 }
 
 sb_install_node_files() {
-  local src=${1:-$SB_REPO/infra/Spec/NodeScripts} f dest
+  local src=${1:-${SB_NODE_SCRIPTS:-$SB_REPO/infra/Spec/NodeScripts}} f dest
   dest=$SB_ROOT/fs/usr/local/libexec/eks-ipvs
   install -d -m 0755 "$dest" || return 1
   for f in "$src"/*; do
@@ -320,14 +340,16 @@ sb_sh() {
 }
 
 sb_leftovers() {
-  local p
+  local f pid
   [[ -n ${SB_ROOT:-} ]] || return 0
-  for p in /proc/[0-9]*; do
-    if grep -qzxF "SB_ROOT=$SB_ROOT" "$p/environ" 2>/dev/null ||
-      grep -qzF "$SB_ROOT/" "$p/cmdline" 2>/dev/null; then
-      [[ ${p#/proc/} == "$$" || ${p#/proc/} == "$BASHPID" ]] || printf '%s\n' "${p#/proc/}"
-    fi
-  done
+  # Processes started inside carry SB_ROOT in their environment; the host side never exports it.
+  # One grep per kind over all of /proc (the grep itself is not in the list: it starts later).
+  # (The trailing `true` stops bash from exec-ing the last grep in place of the listed subshell.)
+  for f in $( (grep -lzxF "SB_ROOT=$SB_ROOT" /proc/[0-9]*/environ; grep -lzF "$SB_ROOT/" /proc/[0-9]*/cmdline; true) 2>/dev/null); do
+    pid=${f#/proc/}
+    pid=${pid%%/*}
+    [[ $pid == "$$" || $pid == "$BASHPID" || -z $pid || ! -e /proc/$pid ]] || printf '%s\n' "$pid"
+  done | sort -u
 }
 
 sb_cleanup() {

@@ -69,9 +69,10 @@ fi
 
 # Load them for this boot too: kubelet (and kube-proxy) start after user data, in this same boot.
 failed_required=()
+loaded=()
 for m in "${modules[@]}"; do
   if out=$(modprobe "$m" 2>&1); then
-    log "loaded $m"
+    loaded+=("$m")
     continue
   fi
   is_required=false
@@ -86,6 +87,8 @@ for m in "${modules[@]}"; do
   fi
 done
 
+# One line for the successes (twelve would drown the failures), one line per failure above.
+log "loaded ${#loaded[@]}/${#modules[@]} modules: ${loaded[*]:-none}"
 if [[ ${#failed_required[@]} -gt 0 ]]; then
   err "required IPVS modules missing: ${failed_required[*]}; kube-proxy in IPVS mode would crash-loop on this node"
   exit 1

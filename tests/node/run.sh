@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# tests/node/run.sh: every node test. Prints "ok - NAME" / "not ok - NAME: REASON" per test (and
+# "skip - NAME: REASON", counted in neither total, where a test's optional tool is absent), then
+# exactly "node: N passed, N failed". Exits non-zero if any test failed.
+# Needs root and `unshare` (mount + PID namespaces): without them it says so and FAILS.
+#   bash tests/node/run.sh                  everything (shellcheck of every *.sh included)
+#   bash tests/node/run.sh --one FILE TEST  one test function, in its own fresh sandbox
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cd "$repo" || exit 1
+
+# One test in a fresh sandbox; exit 0 = pass, 3 = skip, else fail (the "FAIL:" line is the reason).
+if [[ ${1:-} == --one ]]; then
+  # shellcheck source=tests/node/sandbox.sh
+  source "$here/sandbox.sh"
+  # shellcheck source=tests/node/assert.sh
+  source "$here/assert.sh"
+  # shellcheck disable=SC1090
+  source "$2"
+  sb_init || fail "sb_init failed"
+  trap 'sb_cleanup' EXIT
+  "$3"
+  # Every test, whatever it checks, also proves no real tool was reached and nothing outlived it.
+  [[ -z $(sb_log forbidden) ]] || fail "a real host tool was called: $(sb_log forbidden | tr '\n' '|')"
+  [[ -z $(sb_leftovers) ]] || fail "processes outlived the sandbox: $(sb_leftovers | tr '\n' ' ')"
+  exit 0
+fi
+
+passed=0
+failed=0
+report() { # STATUS NAME [REASON]
+  case $1 in
+    ok) passed=$((passed + 1)); printf 'ok - %s\n' "$2" ;;
+    skip) printf 'skip - %s: %s\n' "$2" "$3" ;;
+    *) failed=$((failed + 1)); printf 'not ok - %s: %s\n' "$2" "$3" ;;
+  esac
+}
+finish() {
+  printf 'node: %d passed, %d failed\n' "$passed" "$failed"
+  [[ $failed -eq 0 && $passed -gt 0 ]]
+  exit
+}
+
+# Files the sandbox must never create on this machine; checked before and after.
+host_paths=(/etc/cni /etc/modules-load.d/ipvs.conf /usr/local/libexec/eks-ipvs /etc/systemd/system/cni-bandwidth-guard.path
+  /etc/systemd/system/cni-bandwidth-guard.service /etc/.eks-ipvs-sandbox-stage)
+host_before=()
+sandboxes_before=$(compgen -G '/tmp/eks-ipvs-sandbox.*' || true)
+for p in "${host_paths[@]}"; do
+  [[ ! -e $p ]] || host_before+=("$p")
+done
+
+# shellcheck source=tests/node/sandbox.sh
+source "$here/sandbox.sh"
+if ! why=$(sb_preflight 2>&1); then
+  report fail "sandbox preflight" "${why:-unknown} -- the node tests cannot run on this machine; run them as root where unshare works"
+  finish
+fi
+report ok "sandbox preflight (root, unshare -m -p, overlay)"
+
+# Lint every script we ship and every test script; any finding fails.
+if command -v shellcheck >/dev/null; then
+  for f in infra/Spec/NodeScripts/*.sh tests/node/*.sh; do
+    if out=$(shellcheck -x -P SCRIPTDIR -P "$repo" "$f" 2>&1); then
+      report ok "shellcheck $f"
+    else
+      report fail "shellcheck $f" "$(grep -E '^In |SC[0-9]+' <<<"$out" | head -n 4 | tr '\n' ' ')"
+    fi
+  done
+else
+  report fail "shellcheck" "shellcheck is not installed"
+fi
+
+for file in "$here"/test_*.sh; do
+  for name in $(bash -c 'source "$1"; declare -F' _ "$file" | awk '$3 ~ /^test_/ {print $3}'); do
+    label="${file##*/}: ${name#test_}"
+    out=$(timeout -k 5 120 bash "$here/run.sh" --one "$file" "$name" 2>&1)
+    rc=$?
+    if [[ $rc -eq 0 ]]; then
+      report ok "$label"
+    elif [[ $rc -eq 3 ]]; then
+      report skip "$label" "$(grep -E '^SKIP: ' <<<"$out" | tail -n 1 | cut -c7-)"
+    else
+      reason=$(grep -E '^FAIL: ' <<<"$out" | tail -n 1 | cut -c7-)
+      [[ $rc -ne 124 ]] || reason="timed out after 120 s"
+      report fail "$label" "${reason:-exit $rc: $(tail -n 3 <<<"$out" | tr '\n' '|')}"
+    fi
+  done
+done
+
+# Nothing may have leaked onto this machine.
+leaked=()
+for p in "${host_paths[@]}"; do
+  if [[ -e $p ]]; then
+    was=false
+    for b in "${host_before[@]}"; do [[ $b != "$p" ]] || was=true; done
+    [[ $was == true ]] || leaked+=("$p")
+  fi
+done
+stray=$(comm -13 <(sort <<<"$sandboxes_before") <(compgen -G '/tmp/eks-ipvs-sandbox.*' | sort) | tr '\n' ' ')
+if [[ ${#leaked[@]} -eq 0 && -z $stray ]]; then
+  report ok "host filesystem untouched (${host_paths[*]})"
+else
+  report fail "host filesystem untouched" "created on the host: ${leaked[*]} ${stray}"
+fi
+finish
