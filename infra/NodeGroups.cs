@@ -71,7 +71,7 @@ public sealed class NodeGroups : ComponentResource
                 IgnoreScalingChanges = true,
                 DiskSize = group.DiskSize,
                 Labels = new Dictionary<string, string>(group.Labels),
-                Taints = group.Taints.Select(TaintArgs).ToList(),
+                Taints = group.Taints.Select(ToTaintArgs).ToList(),
                 EnableIMDSv2 = true, // IMDSv2 only, hop limit 2
                 Tags = spec.TagsNamed($"{spec.ClusterName}-{group.Name}"),
             };
@@ -98,7 +98,7 @@ public sealed class NodeGroups : ComponentResource
         RegisterOutputs();
     }
 
-    private static NodeGroupTaintArgs TaintArgs(NodeTaint taint)
+    private static NodeGroupTaintArgs ToTaintArgs(NodeTaint taint)
     {
         var args = new NodeGroupTaintArgs { Key = taint.Key, Effect = taint.EksEffect };
         if (taint.Value is { } value)

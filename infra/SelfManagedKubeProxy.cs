@@ -36,7 +36,7 @@ public sealed class SelfManagedKubeProxy : ComponentResource
         var config = new ConfigMapPatch("kube-proxy-config", new ConfigMapPatchArgs
         {
             Metadata = Forced(KubeProxyConfigMap.Name),
-            Data = { [KubeProxyConfigMap.Key] = live.Data.Apply(data => KubeProxyConfigMap.Rewrite(data[KubeProxyConfigMap.Key], spec)) },
+            Data = { [KubeProxyConfigMap.Key] = live.Data.Apply(data => KubeProxyConfigMap.Rewrite(data, spec)) },
         }, new CustomResourceOptions { Parent = this, Provider = provider, RetainOnDelete = true });
 
         new DaemonSetPatch("kube-proxy", new DaemonSetPatchArgs

@@ -15,6 +15,15 @@ public static class KubeProxyConfigMap
     public const string Key = "config";
     public const string DaemonSet = "kube-proxy";
 
+    /// <summary>The ConfigMap's data with its config rewritten; see <see cref="Rewrite(string, ClusterSpec)"/>.</summary>
+    /// <exception cref="InvalidDataException">The ConfigMap has no "config" key, or it is not a YAML mapping.</exception>
+    public static string Rewrite(IReadOnlyDictionary<string, string> liveData, ClusterSpec spec) =>
+        liveData.TryGetValue(Key, out var config)
+            ? Rewrite(config, spec)
+            : throw new InvalidDataException(
+                $"{Namespace}/{Name} has no '{Key}' key (keys: {string.Join(", ", liveData.Keys)}); is kube-proxy really EKS's self-managed DaemonSet? " +
+                "allowed: kubeProxyManagement addon, or a cluster with the self-managed kube-proxy");
+
     /// <summary>The live config with mode (and, in IPVS mode, ipvs.scheduler) set to the spec's. Idempotent.</summary>
     /// <exception cref="InvalidDataException">The live config is not a YAML mapping.</exception>
     public static string Rewrite(string liveConfig, ClusterSpec spec)

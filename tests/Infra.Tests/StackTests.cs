@@ -107,7 +107,7 @@ public class StackTests
         Assert.Equal(count, run.OfType("aws:ec2/natGateway:NatGateway").Count());
         Assert.Equal(count, run.OfType("aws:ec2/eip:Eip").Count());
         Assert.All(run.OfType("aws:ec2/eip:Eip"), e => Assert.Equal("vpc", e.Inputs["domain"]));
-        Assert.Equal(3, run.OfType("aws:ec2/routeTable:RouteTable").Count(r => r.Name.StartsWith("private-", StringComparison.Ordinal)));
+        Assert.Equal(3, run.OfType("aws:ec2/routeTable:RouteTable").Count(r => r.Name!.StartsWith("private-", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public class StackTests
         var message = error.ToString();
         Assert.Contains("eks-ipvs:ipvsScheduler = \"fifo\": not an IPVS scheduler kube-proxy accepts; allowed: rr, wrr, lc, wlc, lblc, lblcr, sh, dh, sed, nq", message);
         Assert.Contains("eks-ipvs:schedular = \"rr\": unknown key; did you mean ipvsScheduler?", message);
-        Assert.Empty(run.Registered.Where(r => r.Type != "pulumi:pulumi:Stack"));
+        Assert.DoesNotContain(run.Registered, r => r.Type != "pulumi:pulumi:Stack");
         Assert.Empty(run.Calls);
     }
 }

@@ -56,6 +56,17 @@ public class KubeProxyConfigMapTests
     }
 
     [Fact]
+    public void A_config_map_without_the_config_key_is_a_clear_error()
+    {
+        var error = Assert.Throws<InvalidDataException>(() =>
+            KubeProxyConfigMap.Rewrite(new Dictionary<string, string> { ["config.conf"] = "mode: iptables" }, SelfManaged()));
+        Assert.Equal("kube-system/kube-proxy-config has no 'config' key (keys: config.conf); is kube-proxy really EKS's self-managed DaemonSet? " +
+                     "allowed: kubeProxyManagement addon, or a cluster with the self-managed kube-proxy", error.Message);
+        Assert.Equal(KubeProxyConfigMap.Rewrite(Live, SelfManaged()),
+            KubeProxyConfigMap.Rewrite(new Dictionary<string, string> { ["config"] = Live }, SelfManaged()));
+    }
+
+    [Fact]
     public void Self_managed_with_a_private_endpoint_warns_that_pulumi_needs_the_api()
     {
         var result = Validate(("kubeProxyManagement", "selfManaged"));
