@@ -39,6 +39,14 @@ public sealed class EksCluster : ComponentResource
             }, child);
         }
 
+        // Created before the cluster so EKS writes into it: EKS's own log group would keep every log for ever.
+        var logGroup = new Pulumi.Aws.CloudWatch.LogGroup("control-plane", new Pulumi.Aws.CloudWatch.LogGroupArgs
+        {
+            Name = spec.ControlPlaneLogGroupName,
+            RetentionInDays = spec.ControlPlaneLogRetentionDays,
+            Tags = spec.TagsNamed(spec.ControlPlaneLogGroupName),
+        }, child);
+
         var clusterArgs = new ClusterArgs
         {
             Name = spec.ClusterName,
@@ -71,7 +79,7 @@ public sealed class EksCluster : ComponentResource
             // pulumi-eks rejects any public CIDR list, even an empty one, when the public endpoint is off.
             clusterArgs.PublicAccessCidrs = spec.EndpointPublicAccessCidrs.ToList();
         }
-        Cluster = new Pulumi.Eks.Cluster("eks", clusterArgs, new ComponentResourceOptions { Parent = this });
+        Cluster = new Pulumi.Eks.Cluster("eks", clusterArgs, new ComponentResourceOptions { Parent = this, DependsOn = { logGroup } });
 
         ClusterName = Cluster.EksCluster.Apply(c => c.Name);
         Endpoint = Cluster.EksCluster.Apply(c => c.Endpoint);

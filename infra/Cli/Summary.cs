@@ -22,7 +22,8 @@ public static class Summary
         var endpoint = spec.EndpointPublicAccess ? $"public from {string.Join(", ", spec.EndpointPublicAccessCidrs)}" : "not public";
         Line($"API endpoint: {(spec.EndpointPrivateAccess ? "private in the VPC" : "no private access")}; {endpoint}");
         Line($"Secrets encryption: {(spec.SecretsEncryption ? "KMS key of the stack's own, rotation on" : "off")}; " +
-             $"control-plane logs: {(spec.ControlPlaneLogs.Count == 0 ? "none" : string.Join(", ", spec.ControlPlaneLogs))}");
+             $"control-plane logs: {(spec.ControlPlaneLogs.Count == 0 ? "none" : string.Join(", ", spec.ControlPlaneLogs))}, " +
+             $"kept {(spec.ControlPlaneLogRetentionDays == 0 ? "for ever" : $"{spec.ControlPlaneLogRetentionDays} days")}");
         Line();
         Line($"kube-proxy: mode {spec.ProxyModeName}{(spec.IpvsScheduler is { } s ? $", scheduler {s}" : "")} " +
              (spec.KubeProxyManagement == KubeProxyManagement.Addon

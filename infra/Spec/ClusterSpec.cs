@@ -34,6 +34,13 @@ public sealed record ClusterSpec
     public required bool NetworkPolicy { get; init; }
     public required bool SecretsEncryption { get; init; }
     public required IReadOnlyList<string> ControlPlaneLogs { get; init; }
+
+    /// <summary>CloudWatch retention of the control-plane logs; 0 keeps them for ever.</summary>
+    public required int ControlPlaneLogRetentionDays { get; init; }
+
+    /// <summary>The log group EKS writes control-plane logs to. Created by the stack first, so it has a retention
+    /// (EKS would create it with none, keeping every log for ever).</summary>
+    public string ControlPlaneLogGroupName => $"/aws/eks/{ClusterName}/cluster";
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
     public required IReadOnlyList<NodeGroupSpec> NodeGroups { get; init; }
 

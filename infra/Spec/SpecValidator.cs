@@ -13,6 +13,10 @@ public static partial class SpecValidator
     public static readonly IReadOnlyList<string> Schedulers = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "sh", "dh", "sed", "nq"];
     public static readonly IReadOnlyList<string> LogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
+    /// <summary>The retention periods CloudWatch Logs accepts (0: never expire).</summary>
+    public static readonly IReadOnlyList<int> LogRetentionDays =
+        [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
     /// <summary>kube-proxy's nftables mode is GA from this minor version (KEP-3866).</summary>
     public const int NftablesMinMinor = 33;
 
@@ -88,6 +92,13 @@ public static partial class SpecValidator
             read.Error(ConfigKeys.ControlPlaneLogs, $"'{log.Key}' is listed twice", "each log type once");
         }
 
+        var retention = read.Integer(ConfigKeys.ControlPlaneLogRetentionDays);
+        if (!LogRetentionDays.Contains(retention))
+        {
+            read.Error(ConfigKeys.ControlPlaneLogRetentionDays, "not a retention CloudWatch offers",
+                string.Join(", ", LogRetentionDays.Where(d => d > 0)) + ", or 0 to keep logs for ever");
+        }
+
         var tags = read.StringMap(ConfigKeys.Tags);
         ValidateTags(read, tags);
 
@@ -112,6 +123,7 @@ public static partial class SpecValidator
             NetworkPolicy = networkPolicy,
             SecretsEncryption = read.Boolean(ConfigKeys.SecretsEncryption),
             ControlPlaneLogs = logs,
+            ControlPlaneLogRetentionDays = retention,
             Tags = tags,
             NodeGroups = nodeGroups,
         };

@@ -118,6 +118,8 @@ public class StackTests
         Assert.Equal(Json(new[] { "api", "audit", "authenticator" }), Json(cluster["enabledClusterLogTypes"]));
         var key = run.Single("aws:kms/key:Key", "secrets").Inputs;
         Assert.Equal(true, key["enableKeyRotation"]);
+        var logGroup = run.Single("aws:cloudwatch/logGroup:LogGroup", "control-plane").Inputs;
+        Assert.Equal(("/aws/eks/eks-ipvs-test/cluster", 90.0), (logGroup["name"], logGroup["retentionInDays"]));
         Assert.Equal("arn:aws:mock:::secrets", cluster["encryptionConfigKeyArn"]);
         Assert.Equal("API", cluster["authenticationMode"]);
         Assert.Equal(true, cluster["skipDefaultNodeGroup"]);

@@ -208,6 +208,15 @@ public class ValidationTests
             SingleError(("controlPlaneLogs", "[\"api\",\"kubelet\"]")));
 
     [Fact]
+    public void Log_retention_must_be_one_cloudwatch_offers()
+    {
+        Assert.Equal("eks-ipvs:controlPlaneLogRetentionDays = \"45\": not a retention CloudWatch offers; allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, or 0 to keep logs for ever",
+            SingleError(("controlPlaneLogRetentionDays", "45")));
+        Assert.Equal(90, Valid().ControlPlaneLogRetentionDays);
+        Assert.Equal(0, Valid(("controlPlaneLogRetentionDays", "0")).ControlPlaneLogRetentionDays);
+    }
+
+    [Fact]
     public void Invalid_cluster_name() =>
         Assert.Equal("eks-ipvs:clusterName = \"-bad name\": not a valid EKS cluster name; allowed: 1-100 letters, digits, - and _, starting with a letter or digit",
             SingleError(("clusterName", "-bad name")));
