@@ -23,6 +23,8 @@ public static class Cli
           --project-dir  the folder holding Pulumi.yaml (default: the current folder)
 
         Invalid config: every error on stderr, exit code 2, nothing written.
+
+        On a live cluster, prove what the nodes really run: bash infra/Cli/verify-cluster.sh --help
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string workingDirectory)

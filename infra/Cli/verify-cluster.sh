@@ -70,7 +70,8 @@ kv() {
 kv64() {
   printf '%s=%s\n' "$1" "$(printf '%s' "$2" | base64 | tr -d '\n')"
 }
-# Environment from the pod spec: WANT_IPVS, WANT_BW (1/0), CONFLIST, BW_POD_IP (the test pod's IP, may be empty).
+# Environment from the pod spec: WANT_IPVS, WANT_BW (1/0), IPVS_VS (the kubernetes Service as ipvsadm writes
+# it, e.g. 172.20.0.1:443), CONFLIST, BW_POD_IP (the test pod's IP, may be empty).
 probe_node() {
   if ! command -v curl >/dev/null 2>&1; then
     kv proxyModeError "curl not found on the node"
@@ -80,7 +81,13 @@ probe_node() {
     kv proxyModeError "$out"
   fi
   if [ "${WANT_IPVS:-0}" = 1 ]; then
-    if out=$(ipvsadm -Ln 2>&1); then kv64 ipvsadm "$out"; else kv ipvsadmError "$out"; fi
+    # Only IPVS_VS's block and a count go back: with thousands of Services the whole table is megabytes.
+    if out=$(ipvsadm -Ln 2>&1); then
+      kv ipvsServices "$(printf '%s\n' "$out" | awk '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ { n++ } END { print n + 0 }')"
+      kv64 ipvsadm "$(printf '%s\n' "$out" | awk -v vs="${IPVS_VS:?}" '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ { cur = ($1 == "TCP" && $2 == vs) } cur')"
+    else
+      kv ipvsadmError "$out"
+    fi
   fi
   if [ "${WANT_BW:-0}" = 1 ]; then
     if [ -r "${CONFLIST:?}" ]; then kv64 conflist "$(cat "$CONFLIST")"; else kv conflistError missing; fi
@@ -231,6 +238,7 @@ tmp=$(mktemp -d)
 passed=0
 failed=0
 service_ip=''
+service_vs=''
 
 # Delete every pod of this run, whatever happened; bounded on its own budget since --timeout may be spent.
 cleanup() {
@@ -273,23 +281,19 @@ check_proxy_mode() { # NODE
 }
 
 check_ipvs_service() { # NODE
-  local vs text line sched servers total
-  # ipvsadm writes IPv6 virtual servers as [addr]:port.
-  if [[ $service_ip == *:* ]]; then vs="[$service_ip]:443"; else vs="$service_ip:443"; fi
+  local vs=$service_vs text line sched servers
   if [[ -z ${P[ipvsadm]+x} ]]; then
     result FAIL "$1" ipvs-service "ipvsadm -Ln failed on the node: ${P[ipvsadmError]:-no output}"
     return
   fi
-  text=$(b64d "${P[ipvsadm]}")
+  text=$(b64d "${P[ipvsadm]}") # the virtual server's line and its real servers ("  -> addr:port ...")
   line=$(awk -v vs="$vs" '$1 == "TCP" && $2 == vs { print; exit }' <<<"$text")
-  total=$(awk '$1 == "TCP" || $1 == "UDP" || $1 == "SCTP" || $1 == "FWM" { n++ } END { print n + 0 }' <<<"$text")
   if [[ -z $line ]]; then
-    result FAIL "$1" ipvs-service "no TCP virtual server $vs in ipvsadm -Ln ($total virtual servers)"
+    result FAIL "$1" ipvs-service "no TCP virtual server $vs in ipvsadm -Ln (${P[ipvsServices]:-0} virtual servers)"
     return
   fi
   sched=$(awk '{ print $3 }' <<<"$line")
-  servers=$(awk -v vs="$vs" '$1 == "TCP" || $1 == "UDP" || $1 == "SCTP" || $1 == "FWM" { cur = ($1 == "TCP" && $2 == vs); next }
-    cur && $1 == "->" { n++ } END { print n + 0 }' <<<"$text")
+  servers=$(awk '$1 == "->" { n++ } END { print n + 0 }' <<<"$text")
   if [[ $sched == "$scheduler" ]]; then
     result PASS "$1" ipvs-service "TCP $vs $sched, $servers real servers"
   else
@@ -454,6 +458,8 @@ if [[ $mode == ipvs ]]; then
   service_ip=$(kc get svc kubernetes -n default -o 'jsonpath={.spec.clusterIP}') ||
     api_failed $? "reading the kubernetes Service's ClusterIP"
   [[ -n $service_ip ]] || { note "the kubernetes Service in namespace default has no ClusterIP"; exit 1; }
+  # ipvsadm writes IPv6 virtual servers as [addr]:port.
+  if [[ $service_ip == *:* ]]; then service_vs="[$service_ip]:443"; else service_vs="$service_ip:443"; fi
 fi
 
 # --- Pods -------------------------------------------------------------------------------------------------------
@@ -559,11 +565,11 @@ for n in "${nodes[@]}"; do
   probe_pod[$n]="eks-verify-$run_id-$((i - 1))"
   manifest=$(pod_meta "${probe_pod[$n]}" probe "$n" | jq --arg image "$image" --arg snippet "$snippet" \
     --arg ipvs "$([[ $mode == ipvs ]] && echo 1 || echo 0)" --arg bw "$([[ $bandwidth == true ]] && echo 1 || echo 0)" \
-    --arg ip "${bw_ip[$n]:-}" --arg conflist "$CONFLIST" '
+    --arg ip "${bw_ip[$n]:-}" --arg conflist "$CONFLIST" --arg vs "$service_vs" '
       .spec.hostNetwork = true
       | .spec.containers = [{name: "probe", image: $image,
           command: ["chroot", "/host", "/bin/sh", "-c", $snippet],
-          env: [{name: "WANT_IPVS", value: $ipvs}, {name: "WANT_BW", value: $bw},
+          env: [{name: "WANT_IPVS", value: $ipvs}, {name: "WANT_BW", value: $bw}, {name: "IPVS_VS", value: $vs},
                 {name: "BW_POD_IP", value: $ip}, {name: "CONFLIST", value: $conflist}],
           securityContext: {privileged: true},
           volumeMounts: [{name: "host", mountPath: "/host", readOnly: true}]}]
