@@ -20,7 +20,7 @@ public static class Deploy
         });
         var partition = await GetPartition.InvokeAsync();
 
-        var network = new Network("network", new NetworkArgs(spec, spec.Subnets.InZones(zones.Names)));
+        var network = new Network("network", new NetworkArgs(spec, ZonesFor(spec, zones.Names)));
         var cluster = new EksCluster("cluster", new EksClusterArgs(spec, network));
         var selfManagedKubeProxy = spec.KubeProxyManagement == KubeProxyManagement.SelfManaged
             ? new SelfManagedKubeProxy("kube-proxy", new SelfManagedKubeProxyArgs(spec, cluster))
@@ -40,5 +40,19 @@ public static class Deploy
             ["proxyMode"] = spec.ProxyModeName,
             ["ipvsScheduler"] = spec.IpvsScheduler,
         };
+    }
+
+    /// <summary>The subnet plan in the region's zones; a region with too few zones ends the run with the spec's
+    /// message alone (RunException prints no stack trace), before any resource exists.</summary>
+    private static IReadOnlyList<(string Zone, ZoneSubnets Subnets)> ZonesFor(ClusterSpec spec, IReadOnlyList<string> available)
+    {
+        try
+        {
+            return spec.Subnets.InZones(available);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RunException($"{spec.Project}:{e.Message}");
+        }
     }
 }

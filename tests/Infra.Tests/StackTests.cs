@@ -199,6 +199,16 @@ public class StackTests
     }
 
     [Fact]
+    public async Task A_region_with_too_few_zones_fails_before_any_resource()
+    {
+        var (run, error) = await Try(("availabilityZoneCount", "5"));
+        Assert.NotNull(error);
+        Assert.Contains("eks-ipvs:availabilityZoneCount = 5, but the region offers only 4 available zones (eu-west-1a, eu-west-1b, eu-west-1c, eu-west-1d); allowed here: 2 to 4",
+            error.ToString());
+        Assert.DoesNotContain(run.Registered, r => r.Type != "pulumi:pulumi:Stack");
+    }
+
+    [Fact]
     public async Task An_invalid_stack_fails_before_any_resource_with_every_message()
     {
         var (run, error) = await Try(("ipvsScheduler", "fifo"), ("schedular", "rr"));
