@@ -24,7 +24,8 @@ public static class KubeProxyConfigMap
                 $"{Namespace}/{Name} has no '{Key}' key (keys: {string.Join(", ", liveData.Keys)}); is kube-proxy really EKS's self-managed DaemonSet? " +
                 "allowed: kubeProxyManagement addon, or a cluster with the self-managed kube-proxy");
 
-    /// <summary>The live config with mode (and, in IPVS mode, ipvs.scheduler) set to the spec's. Idempotent.</summary>
+    /// <summary>The live config with mode (and, in IPVS mode, ipvs.scheduler) set to the spec's. Idempotent.
+    /// Key order, values and quoting are kept; YAML comments are not (EKS writes none).</summary>
     /// <exception cref="InvalidDataException">The live config is not a YAML mapping.</exception>
     public static string Rewrite(string liveConfig, ClusterSpec spec)
     {

@@ -2,7 +2,9 @@ using static EksIpvs.Spec.Tests.Stacks;
 
 namespace EksIpvs.Spec.Tests;
 
-/// <summary>The self-managed path: only mode and ipvs.scheduler of the live kube-proxy-config change.</summary>
+/// <summary>The self-managed path: only mode and ipvs.scheduler of the live kube-proxy-config change.
+/// data/eks-kube-proxy-config.yaml has the shape of EKS's self-managed ConfigMap (KubeProxyConfiguration
+/// v1alpha1 as EKS sets it); it is reconstructed, not recorded from a live cluster.</summary>
 public class KubeProxyConfigMapTests
 {
     private static readonly string Live = File.ReadAllText(Repo.Path("tests", "Spec.Tests", "data", "eks-kube-proxy-config.yaml"));
