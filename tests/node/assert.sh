@@ -22,25 +22,20 @@ skip() {
   exit 3
 }
 
-sbx() {
+# Runs CMD..., setting RC, OUT and ERR for the assertions below.
+capture() {
   local o e
   o=$(mktemp) e=$(mktemp)
-  sb_run "$@" >"$o" 2>"$e"
+  "$@" >"$o" 2>"$e"
   RC=$?
   # shellcheck disable=SC2034 # OUT is read by the tests that source this file.
   OUT=$(cat "$o") ERR=$(cat "$e")
   rm -f "$o" "$e"
 }
 
-sbx_sh() {
-  local o e
-  o=$(mktemp) e=$(mktemp)
-  sb_sh "$@" >"$o" 2>"$e"
-  RC=$?
-  # shellcheck disable=SC2034 # OUT is read by the tests that source this file.
-  OUT=$(cat "$o") ERR=$(cat "$e")
-  rm -f "$o" "$e"
-}
+sbx() { capture sb_run "$@"; }
+
+sbx_sh() { capture sb_sh "$@"; }
 
 assert_rc() {
   [[ $RC == "$1" ]] || fail "${2:-command}: exit $RC, expected $1; stderr: $(tail -n 3 <<<"$ERR" | tr '\n' '|')"
