@@ -44,7 +44,9 @@ public static class RenderCommand
         };
         foreach (var group in spec.NodeGroups)
         {
-            files[$"nodegroups/{group.Name}.userdata"] = NodeBootstrap.For(spec, group).UserDataFile();
+            var template = NodeLaunchTemplate.For(spec, group);
+            files[$"nodegroups/{group.Name}.userdata"] = template.UserData;
+            files[$"nodegroups/{group.Name}.launch-template.json"] = template.ToJson();
         }
         return files;
     }

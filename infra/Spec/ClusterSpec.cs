@@ -85,6 +85,12 @@ public sealed record NodeGroupSpec
     public required CpuArchitecture Architecture { get; init; }
     public string? ExtraUserData { get; init; }
 
+    /// <summary>The EKS AMI release the group is pinned to; null lets EKS take its latest when the group is created.</summary>
+    public string? AmiReleaseVersion { get; init; }
+
+    /// <summary>The instance metadata hop limit: 1 keeps IMDS from pods, 2 lets them reach it.</summary>
+    public int ImdsHopLimit { get; init; } = 1;
+
     /// <summary>The EKS AMI type for this OS and architecture.</summary>
     public string AmiType => (OperatingSystem, Architecture) switch
     {

@@ -52,7 +52,7 @@ public static class ConfigKeys
     /// <summary>Fields of one entry of <see cref="NodeGroups"/>.</summary>
     public static readonly IReadOnlyList<ConfigKey> NodeGroupFields =
     [
-        new("name", ConfigType.String, null, "Required. Letters, digits, - and _; unique in the stack."),
+        new("name", ConfigType.String, null, "Required. At most 36 letters, digits, - and _; unique in the stack."),
         new("instanceTypes", ConfigType.StringList, null, "EC2 instance types. Default m6i.large (x86_64) or m7g.large (arm64)."),
         new("capacityType", ConfigType.String, "ON_DEMAND", "ON_DEMAND or SPOT."),
         new("minSize", ConfigType.Integer, "2", "Fewest nodes."),
@@ -63,6 +63,8 @@ public static class ConfigKeys
         new("taints", ConfigType.NodeGroupList, "[]", "Kubernetes taints: {key, value, effect: NoSchedule|PreferNoSchedule|NoExecute}."),
         new("operatingSystem", ConfigType.String, "AL2023", "AL2023 or Bottlerocket."),
         new("architecture", ConfigType.String, "x86_64", "x86_64 or arm64."),
-        new("extraUserData", ConfigType.String, null, "AL2023 only: a shell script run after this project's node setup, before kubelet starts."),
+        new("extraUserData", ConfigType.String, null, "AL2023 only: a shell script run after this project's node setup, before kubelet starts. Counts against the 14,000-byte user data budget."),
+        new("amiReleaseVersion", ConfigType.String, null, "EKS AMI release to pin, e.g. 1.34.2-20251112 (AL2023) or 1.50.0-0a1b2c3d (Bottlerocket). Default: EKS's latest when the group is created; nodes roll only when this or kubernetesVersion changes."),
+        new("imdsHopLimit", ConfigType.Integer, "1", "Instance metadata hop limit: 1 keeps IMDS (and the node role's credentials) away from pods; 2 lets pods reach it."),
     ];
 }

@@ -112,18 +112,18 @@ public sealed record NodeBootstrap
 
     private sealed record NodeFile(string Name, string Directory, string Mode, string Content);
 
-    private static NodeFile Script(string name) => new(name, InstallDirectory, "0755", NodeScripts.Read(name));
+    private static NodeFile Script(string name) => new(name, InstallDirectory, "0755", NodeScripts.Compact(name));
 
-    private static NodeFile Unit(string name) => new(name, UnitDirectory, "0644", NodeScripts.Read(name));
+    private static NodeFile Unit(string name) => new(name, UnitDirectory, "0644", NodeScripts.Compact(name));
 
-    /// <summary>A self-contained shell part: writes the repository's files verbatim (quoted heredocs expand
-    /// nothing), then runs them. The files are the ones the tests execute and shellcheck.</summary>
+    /// <summary>A self-contained shell part: writes the repository's files in their compact form (quoted heredocs
+    /// expand nothing), then runs them. tests/node executes exactly these bytes, taken from the golden render.</summary>
     private static UserDataPart ShellPart(string purpose, IReadOnlyList<NodeFile> files, IReadOnlyList<string> commands)
     {
         var text = new StringBuilder()
             .Append("#!/usr/bin/env bash\n")
             .Append($"# eks-ipvs: {purpose}\n")
-            .Append("# Rendered from infra/Spec/NodeScripts; edit those files, not this part.\n")
+            .Append("# Rendered from infra/Spec/NodeScripts (comments there); edit those files, not this part.\n")
             .Append("set -euo pipefail\n")
             .Append($"install -d -m 0755 {InstallDirectory}\n");
         foreach (var file in files)
@@ -159,41 +159,20 @@ public sealed record NodeBootstrap
         return text.Append($"\n--{MimeBoundary}--\n").ToString();
     }
 
-    private string BottlerocketToml()
+    /// <summary>Bottlerocket's user data: TOML, into which EKS merges its own settings (cluster, endpoint, CA).</summary>
+    private string BottlerocketToml() =>
+        BottlerocketSettings is null ? "" : Tomlyn.TomlSerializer.Serialize(ToToml(BottlerocketSettings.ToDictionary()));
+
+    private static Tomlyn.Model.TomlTable ToToml(Dictionary<string, object> map)
     {
-        var text = new StringBuilder();
-        if (BottlerocketSettings is not null)
+        var table = new Tomlyn.Model.TomlTable();
+        foreach (var (key, value) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            WriteTomlTables(text, "", BottlerocketSettings.ToDictionary());
+            table[key] = value is Dictionary<string, object> nested ? ToToml(nested) : value;
         }
-        return text.ToString();
+        return table;
     }
 
-    /// <summary>Nested maps as TOML tables ([a.b.c] then its scalar keys); enough for Bottlerocket settings.</summary>
-    private static void WriteTomlTables(StringBuilder text, string path, Dictionary<string, object> table)
-    {
-        var scalars = table.Where(kv => kv.Value is not Dictionary<string, object>).ToList();
-        if (scalars.Count > 0)
-        {
-            text.Append(text.Length == 0 ? "" : "\n").Append($"[{path}]\n");
-            foreach (var (key, value) in scalars)
-            {
-                text.Append($"{key} = {TomlValue(value)}\n");
-            }
-        }
-        foreach (var (key, value) in table)
-        {
-            if (value is Dictionary<string, object> nested)
-            {
-                WriteTomlTables(text, path.Length == 0 ? key : $"{path}.{key}", nested);
-            }
-        }
-    }
-
-    private static string TomlValue(object value) => value switch
-    {
-        bool b => b ? "true" : "false",
-        string s => System.Text.Json.JsonSerializer.Serialize(s, SpecJson.Compact),
-        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
-    };
+    /// <summary>Bytes of <see cref="UserDataFile"/>, as EC2 counts them (before base64).</summary>
+    public int UserDataBytes => UserDataBudget.Bytes(UserDataFile());
 }

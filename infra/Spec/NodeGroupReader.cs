@@ -56,11 +56,17 @@ internal static partial class NodeGroupReader
         var name = entry.String("name");
         if (name is null)
         {
-            read.Error($"{entry.Path}.name", null, "missing", "a name of 1-63 letters, digits, - and _");
+            read.Error($"{entry.Path}.name", null, "missing", "a name of 1-36 letters, digits, - and _");
         }
         else if (!NodeGroupNamePattern().IsMatch(name))
         {
-            entry.Error("name", "not a valid node group name", "1-63 letters, digits, - and _, starting with a letter or digit");
+            entry.Error("name", "not a valid node group name", "letters, digits, - and _, starting with a letter or digit");
+        }
+        else if (name.Length > MaxNameLength)
+        {
+            // The EKS name is "<name>-" plus a 26-character unique suffix, within EKS's 63.
+            entry.Error("name", $"{name.Length} characters, too long for a node group name prefix",
+                $"at most {MaxNameLength} characters (node_group_name_prefix takes 37 with the dash, terraform-provider-aws)");
         }
 
         var os = entry.Choice("operatingSystem", "AL2023", ["AL2023", "Bottlerocket"]) == "Bottlerocket"
@@ -109,6 +115,11 @@ internal static partial class NodeGroupReader
             {
                 read.Error($"{entry.Path}.labels[\"{labelKey}\"]", Reader.Display(labelValue), "invalid label value", Labels.ValueRule);
             }
+            if (Labels.IsQualifiedName(labelKey) && !Labels.IsKubeletAssignable(labelKey))
+            {
+                read.Error($"{entry.Path}.labels[\"{labelKey}\"]", Reader.Display(labelValue),
+                    "EKS hands node-group labels to kubelet, which refuses this key and never starts", Labels.KubeletRule);
+            }
         }
 
         var taints = ReadTaints(read, entry);
@@ -122,6 +133,18 @@ internal static partial class NodeGroupReader
         {
             entry.Error("extraUserData", "Bottlerocket runs no shell user data (it takes TOML settings only)",
                 "remove extraUserData, or use operatingSystem AL2023");
+        }
+
+        var amiReleaseVersion = entry.String("amiReleaseVersion");
+        if (amiReleaseVersion is not null && !AmiReleaseVersions.IsWellFormed(os, amiReleaseVersion))
+        {
+            entry.Error("amiReleaseVersion", $"not an EKS {os} AMI release version", AmiReleaseVersions.Format(os));
+        }
+        var hopLimit = entry.Integer("imdsHopLimit") ?? 1;
+        if (hopLimit is not (1 or 2))
+        {
+            entry.Error("imdsHopLimit", "out of range",
+                "1 (only the node reaches instance metadata) or 2 (pods too, e.g. for tools that read the node role)");
         }
 
         return name is null ? null : new NodeGroupSpec
@@ -138,6 +161,8 @@ internal static partial class NodeGroupReader
             OperatingSystem = os,
             Architecture = arch,
             ExtraUserData = extraUserData,
+            AmiReleaseVersion = amiReleaseVersion,
+            ImdsHopLimit = hopLimit,
         };
     }
 
@@ -211,6 +236,7 @@ internal static partial class NodeGroupReader
 
     private const int MaxInstanceTypes = 20; // EKS managed node group limit
     private const int MaxTaints = 50;        // EKS managed node group limit
+    public const int MaxNameLength = 36;     // node_group_name_prefix: 63 - 26-character suffix = 37, with the dash
 
     [GeneratedRegex("^[0-9A-Za-z][A-Za-z0-9_-]{0,62}$")]
     private static partial Regex NodeGroupNamePattern();

@@ -127,6 +127,10 @@ public static partial class SpecValidator
             Tags = tags,
             NodeGroups = nodeGroups,
         };
+        if (spec is not null && !NodeGroupLimits.Check(read, spec))
+        {
+            spec = null;
+        }
         return new SpecResult(spec, read.Errors, read.Warnings);
     }
 

@@ -74,12 +74,12 @@ public class NodeBootstrapTests
     }
 
     [Fact]
-    public void Each_script_is_carried_byte_for_byte()
+    public void Each_script_is_carried_in_its_compact_form_byte_for_byte()
     {
         var parts = string.Concat(For().Parts.Select(p => p.Content));
         foreach (var name in NodeScripts.Names)
         {
-            var content = NodeScripts.Read(name);
+            var content = NodeScripts.Compact(name);
             Assert.EndsWith("\n", content);
             Assert.DoesNotContain("\nEKS_IPVS_FILE\n", "\n" + content);
             Assert.Contains($"<<'EKS_IPVS_FILE'\n{content}EKS_IPVS_FILE\n", parts);

@@ -68,12 +68,12 @@ public class NodeGroupValidationTests
     [InlineData("-system")]
     [InlineData("name.with.dots")]
     public void Invalid_name(string name) =>
-        Assert.Equal($"eks-ipvs:nodeGroups[0].name = \"{name}\": not a valid node group name; allowed: 1-63 letters, digits, - and _, starting with a letter or digit",
+        Assert.Equal($"eks-ipvs:nodeGroups[0].name = \"{name}\": not a valid node group name; allowed: letters, digits, - and _, starting with a letter or digit",
             GroupError($$"""{"name": "{{name}}"}"""));
 
     [Fact]
     public void Missing_name() =>
-        Assert.Equal("eks-ipvs:nodeGroups[0].name: missing; allowed: a name of 1-63 letters, digits, - and _",
+        Assert.Equal("eks-ipvs:nodeGroups[0].name: missing; allowed: a name of 1-36 letters, digits, - and _",
             GroupError("""{"minSize": 1}"""));
 
     [Fact]
