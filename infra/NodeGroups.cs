@@ -4,8 +4,6 @@ using Pulumi;
 using Pulumi.Aws.Eks.Inputs;
 using Pulumi.Aws.Iam;
 using Pulumi.Eks;
-using Pulumi.Eks.Inputs;
-using NodeOperatingSystemName = Pulumi.Eks.OperatingSystem;
 
 namespace EksIpvs.Infra;
 
@@ -14,11 +12,14 @@ namespace EksIpvs.Infra;
 public sealed record NodeGroupsArgs(ClusterSpec Spec, EksCluster Cluster, Network Network, string Partition,
     SelfManagedKubeProxy? SelfManagedKubeProxy);
 
-/// <summary>One managed node group per configured group, in the private subnets, each with the user data or
-/// Bottlerocket settings the spec renders, and one node role with only the policies nodes need.</summary>
+/// <summary>One managed node group per configured group, in the private subnets, each with a launch template of
+/// its own carrying the user data the spec renders, and one node role with only the policies nodes need.</summary>
 public sealed class NodeGroups : ComponentResource
 {
     [Output] public Output<ImmutableArray<string>> Names { get; private set; }
+
+    /// <summary>The managed node groups, for what must come after every node (CoreDNS).</summary>
+    public IReadOnlyList<ManagedNodeGroup> Groups { get; }
 
     public NodeGroups(string name, NodeGroupsArgs args, ComponentResourceOptions? options = null)
         : base("eks-ipvs:index:NodeGroups", name, options)
@@ -48,7 +49,9 @@ public sealed class NodeGroups : ComponentResource
 
         var groups = spec.NodeGroups.Select(group =>
         {
-            var bootstrap = NodeBootstrap.For(spec, group);
+            var launchTemplate = NodeGroupLaunchTemplate.Create(spec, group, child);
+            // No EnableIMDSv2, NodeadmExtraOptions, BottlerocketSettings or DiskSize: the launch template carries
+            // them, pulumi-eks refuses the first three beside one and EKS refuses the last.
             var groupArgs = new ManagedNodeGroupArgs
             {
                 Cluster = args.Cluster.Cluster,
@@ -57,8 +60,10 @@ public sealed class NodeGroups : ComponentResource
                 NodeGroupNamePrefix = $"{group.Name}-",
                 NodeRole = role,
                 SubnetIds = args.Network.PrivateSubnetIds,
-                OperatingSystem = group.OperatingSystem == NodeOperatingSystem.Bottlerocket ? NodeOperatingSystemName.Bottlerocket : NodeOperatingSystemName.AL2023,
+                LaunchTemplate = NodeGroupLaunchTemplate.Reference(launchTemplate),
+                // EKS picks the AMI from these; with a launch template pulumi-eks does not default the version.
                 AmiType = group.AmiType,
+                Version = spec.KubernetesVersion,
                 InstanceTypes = group.InstanceTypes.ToList(),
                 CapacityType = group.CapacityType,
                 ScalingConfig = new NodeGroupScalingConfigArgs
@@ -69,21 +74,13 @@ public sealed class NodeGroups : ComponentResource
                 },
                 // The cluster autoscaler owns the desired size once the group exists (as in terraform-aws-eks).
                 IgnoreScalingChanges = true,
-                DiskSize = group.DiskSize,
                 Labels = new Dictionary<string, string>(group.Labels),
                 Taints = group.Taints.Select(ToTaintArgs).ToList(),
-                EnableIMDSv2 = true, // IMDSv2 only, hop limit 2
                 Tags = spec.TagsNamed($"{spec.ClusterName}-{group.Name}"),
             };
-            // Set only what this OS takes: pulumi-eks treats even an empty list or map as given.
-            if (bootstrap.OperatingSystem == NodeOperatingSystem.AL2023)
+            if (group.AmiReleaseVersion is { } release)
             {
-                groupArgs.NodeadmExtraOptions = bootstrap.Parts
-                    .Select(p => new NodeadmOptionsArgs { ContentType = p.ContentType, Content = p.Content }).ToList();
-            }
-            else if (bootstrap.BottlerocketSettings is { } settings)
-            {
-                groupArgs.BottlerocketSettings = settings.ToDictionary();
+                groupArgs.ReleaseVersion = release;
             }
             // Depending on the (remote) Cluster component waits for all its children, the kube-proxy and vpc-cni
             // add-ons among them: no node joins before kube-proxy is in the configured mode.
@@ -93,6 +90,7 @@ public sealed class NodeGroups : ComponentResource
                 DependsOn = prerequisites,
             });
         }).ToList();
+        Groups = groups;
 
         Names = Output.All(groups.Select(g => g.NodeGroup.Apply(n => n.NodeGroupName)));
         RegisterOutputs();

@@ -2,13 +2,13 @@ using System.Text;
 
 namespace EksIpvs.Spec;
 
-/// <summary>One MIME part of AL2023 user data, as pulumi-eks's NodeadmExtraOptions takes it.</summary>
+/// <summary>One MIME part of AL2023 user data.</summary>
 public sealed record UserDataPart(string ContentType, string Content);
 
 /// <summary>
 /// What one node group's nodes receive from this project, per operating system.
 /// AL2023: shell parts that cloud-init runs before nodeadm starts kubelet (so before kube-proxy's first pod);
-/// pulumi-eks puts the cluster's own NodeConfig part in front of them. Bottlerocket: kernel-module settings,
+/// EKS merges the cluster's own NodeConfig part into them (the launch template names no AMI). Bottlerocket: kernel-module settings,
 /// since it runs no shell user data. Neither ever starts or reconfigures kubelet.
 /// </summary>
 public sealed record NodeBootstrap
@@ -27,7 +27,8 @@ public sealed record NodeBootstrap
     /// <summary>AL2023 parts, in the order they run; empty for Bottlerocket.</summary>
     public required IReadOnlyList<UserDataPart> Parts { get; init; }
 
-    /// <summary>Bottlerocket settings (top-level "settings" key, as pulumi-eks merges them); null when there are none.</summary>
+    /// <summary>Bottlerocket settings (top-level "settings" key), written as TOML user data, into which EKS merges
+    /// its own; null when there are none.</summary>
     public required AddonConfiguration? BottlerocketSettings { get; init; }
 
     /// <summary>What a reader of the render should know about this group's nodes.</summary>

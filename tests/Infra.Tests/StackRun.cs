@@ -98,6 +98,7 @@ internal sealed class StackRun
                 .SetItem("oidcProviderArn", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/MOCK"),
             "aws:iam/role:Role" => state.SetItem("name", $"{args.Name}-role"),
             "aws:kms/key:Key" => state.SetItem("keyId", "mock-key-id"),
+            "aws:ec2/launchTemplate:LaunchTemplate" => state.SetItem("latestVersion", 3),
             // The live self-managed kube-proxy configuration, read by ConfigMap.Get.
             "kubernetes:core/v1:ConfigMap" => state.SetItem("data",
                 ImmutableDictionary<string, object>.Empty.Add("config", LiveKubeProxyConfig)),

@@ -37,46 +37,6 @@ public class StackTests
     }
 
     [Fact]
-    public async Task Every_node_group_gets_the_cores_user_data_byte_for_byte()
-    {
-        var config = ("nodeGroups", """[{"name": "general"}, {"name": "batch", "instanceTypes": ["c6i.xlarge"], "taints": [{"key": "batch", "effect": "NoSchedule"}]}]""");
-        var run = await With(config);
-        var spec = Spec(config);
-        foreach (var group in spec.NodeGroups)
-        {
-            var inputs = run.Single("eks:index:ManagedNodeGroup", group.Name).Inputs;
-            var parts = ((IEnumerable<object>)inputs["nodeadmExtraOptions"]).Select(Map).ToList();
-            var expected = NodeBootstrap.For(spec, group).Parts;
-            Assert.Equal(expected.Count, parts.Count);
-            for (var i = 0; i < expected.Count; i++)
-            {
-                Assert.Equal(expected[i].ContentType, parts[i]["contentType"]);
-                Assert.Equal(expected[i].Content, parts[i]["content"]);
-            }
-            Assert.Equal("AL2023", inputs["operatingSystem"]);
-            Assert.Equal($"{group.Name}-", inputs["nodeGroupNamePrefix"]);
-            Assert.Equal(true, inputs["enableIMDSv2"]);
-            Assert.False(inputs.ContainsKey("bottlerocketSettings"));
-            Assert.Equal(Json(new[] { "private-eu-west-1a-id", "private-eu-west-1b-id", "private-eu-west-1c-id" }), Json(inputs["subnetIds"]));
-        }
-        var batch = run.Single("eks:index:ManagedNodeGroup", "batch").Inputs;
-        Assert.Equal(Json("""[{"effect":"NO_SCHEDULE","key":"batch"}]"""), Json(batch["taints"]));
-        Assert.Equal(Json("""{"desiredSize":2,"maxSize":4,"minSize":2}"""), Json(batch["scalingConfig"]));
-    }
-
-    [Fact]
-    public async Task A_bottlerocket_group_gets_settings_and_no_shell()
-    {
-        var config = ("nodeGroups", """[{"name": "br", "operatingSystem": "Bottlerocket", "architecture": "arm64"}]""");
-        var run = await With(config);
-        var inputs = run.Single("eks:index:ManagedNodeGroup", "br").Inputs;
-        var spec = Spec(config);
-        Assert.Equal(Json(NodeBootstrap.For(spec, spec.NodeGroups[0]).BottlerocketSettings!.ToCompactJson()), Json(inputs["bottlerocketSettings"]));
-        Assert.False(inputs.ContainsKey("nodeadmExtraOptions"));
-        Assert.Equal(("Bottlerocket", "BOTTLEROCKET_ARM_64"), (inputs["operatingSystem"], inputs["amiType"]));
-    }
-
-    [Fact]
     public async Task Subnets_follow_the_plan_with_the_load_balancer_tags()
     {
         var run = await With(("tags", """{"team":"platform"}"""));

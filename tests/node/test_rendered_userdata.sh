@@ -49,11 +49,11 @@ enable --now --no-block cni-bandwidth-guard.path" "$(sb_log systemctl)" "systemc
   assert_eq "" "$(sb_log dnf)$(sb_log apt-get)" "package-manager calls with ipvsadm present"
   local f
   for f in ipvs-modules.sh ipvsadm-ensure.sh cni-bandwidth-guard.sh cni-bandwidth-guard-enable.sh; do
-    cmp -s "infra/Spec/NodeScripts/$f" "$(sb_path "$LIBEXEC/$f")" || fail "$f on the node differs from the repository's"
+    cmp -s "$SB_NODE_SCRIPTS/$f" "$(sb_path "$LIBEXEC/$f")" || fail "$f on the node differs from the rendered one"
     assert_eq 755 "$(stat -c %a "$(sb_path "$LIBEXEC/$f")")" "$f mode"
   done
   for f in cni-bandwidth-guard.path cni-bandwidth-guard.service; do
-    cmp -s "infra/Spec/NodeScripts/$f" "$(sb_path "/etc/systemd/system/$f")" || fail "$f on the node differs from the repository's"
+    cmp -s "$SB_NODE_SCRIPTS/$f" "$(sb_path "/etc/systemd/system/$f")" || fail "$f on the node differs from the rendered one"
   done
 }
 

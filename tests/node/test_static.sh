@@ -66,3 +66,27 @@ test_sandbox_kills_what_a_run_leaves_behind() {
   kill "$pid"
   wait "$pid" 2>/dev/null
 }
+
+# What nodes receive is the compact form (comment and blank lines dropped). Bash must parse it exactly as it parses
+# the repository's file: `declare -f` of each, wrapped in a function, prints the parsed code with comments gone
+# and every string kept, so a dropped line inside a multi-line string would show here.
+test_compact_forms_parse_exactly_like_the_repository_files() {
+  [[ -n ${SB_NODE_SCRIPTS:-} && -d $SB_NODE_SCRIPTS ]] || fail "SB_NODE_SCRIPTS (the rendered node files) is not set; run through tests/node/run.sh"
+  local f name parsed_repo parsed_node
+  for f in "$SCRIPTS_DIR"/*.sh; do
+    name=${f##*/}
+    [[ -f $SB_NODE_SCRIPTS/$name ]] || fail "$name is not in the rendered user data"
+    cmp -s "$f" "$SB_NODE_SCRIPTS/$name" && fail "$name is not compacted on the node (the render carries the commented copy)"
+    parsed_repo=$(bash -c 'eval "__node_file() {
+$(cat "$1")
+}" && declare -f __node_file' _ "$f") || fail "bash cannot parse $f"
+    parsed_node=$(bash -c 'eval "__node_file() {
+$(cat "$1")
+}" && declare -f __node_file' _ "$SB_NODE_SCRIPTS/$name") || fail "bash cannot parse the rendered $name"
+    assert_eq "$parsed_repo" "$parsed_node" "$name as bash parses it"
+  done
+  for f in "$SCRIPTS_DIR"/*.path "$SCRIPTS_DIR"/*.service; do
+    name=${f##*/}
+    assert_eq "$(grep -vE '^[[:space:]]*([#;]|$)' "$f")" "$(cat "$SB_NODE_SCRIPTS/$name")" "$name without comments"
+  done
+}
