@@ -245,7 +245,7 @@ internal static partial class NodeGroupReader
     private static partial Regex InstanceTypePattern();
 
     /// <summary>One JSON object of the config (a node group or a taint) and its path for messages.</summary>
-    private sealed class Entry(Reader read, JsonElement json, string path, IReadOnlyList<string>? fields = null)
+    internal sealed class Entry(Reader read, JsonElement json, string path, IReadOnlyList<string>? fields = null)
     {
         private readonly IReadOnlyList<string> _fields = fields ?? ConfigKeys.NodeGroupFields.Select(f => f.Name).ToList();
 

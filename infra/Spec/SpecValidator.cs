@@ -104,6 +104,14 @@ public static partial class SpecValidator
 
         var nodeGroups = NodeGroupReader.Read(read, config);
 
+        var accessEntries = ClusterAccess.Read(read);
+        var creatorAdmin = read.Boolean(ConfigKeys.ClusterCreatorAdmin);
+        if (!creatorAdmin && !accessEntries.Any(e => e.Access == ClusterAccessLevel.ClusterAdmin))
+        {
+            read.Warning(ConfigKeys.ClusterCreatorAdmin, "no principal will be a cluster admin",
+                "add an accessEntries entry with access clusterAdmin, or keep clusterCreatorAdmin true");
+        }
+
         var spec = read.Errors.Count > 0 ? null : new ClusterSpec
         {
             Project = config.Project,
@@ -126,6 +134,8 @@ public static partial class SpecValidator
             ControlPlaneLogRetentionDays = retention,
             Tags = tags,
             NodeGroups = nodeGroups,
+            AccessEntries = accessEntries,
+            ClusterCreatorAdmin = creatorAdmin,
         };
         if (spec is not null && !NodeGroupLimits.Check(read, spec))
         {
