@@ -19,12 +19,20 @@ public static class Deploy
             Filters = { new GetAvailabilityZonesFilterArgs { Name = "opt-in-status", Values = { "opt-in-not-required" } } },
         });
         var partition = await GetPartition.InvokeAsync();
+        if (ClusterAccess.PartitionErrors(spec, partition.Partition) is { Count: > 0 } partitionErrors)
+        {
+            throw new RunException(string.Join(Environment.NewLine, partitionErrors));
+        }
 
         var network = new Network("network", new NetworkArgs(spec, ZonesFor(spec, zones.Names)));
         var cluster = new EksCluster("cluster", new EksClusterArgs(spec, network));
         var selfManagedKubeProxy = spec.KubeProxyManagement == KubeProxyManagement.SelfManaged
             ? new SelfManagedKubeProxy("kube-proxy", new SelfManagedKubeProxyArgs(spec, cluster))
             : null;
+        if (spec.AccessEntries.Count > 0)
+        {
+            new ClusterAccessEntries("access", new ClusterAccessEntriesArgs(spec, cluster));
+        }
         var nodes = new NodeGroups("nodes", new NodeGroupsArgs(spec, cluster, network, partition.Partition, selfManagedKubeProxy));
 
         return new Dictionary<string, object?>

@@ -22,18 +22,12 @@ public static class Summary
         var endpoint = spec.EndpointPublicAccess ? $"public from {string.Join(", ", spec.EndpointPublicAccessCidrs)}" : "not public";
         Line($"API endpoint: {(spec.EndpointPrivateAccess ? "private in the VPC" : "no private access")}; {endpoint}");
         Line("Kubernetes API access (EKS access entries):");
-        if (spec.ClusterCreatorAdmin)
-        {
-            Line("  the identity that creates the cluster (first pulumi up): clusterAdmin");
-        }
+        // pulumi-eks v4.3.0 always sets EKS's bootstrapClusterCreatorAdminPermissions (nodejs/eks/cluster/cluster.ts).
+        Line("  the identity that creates the cluster (the first pulumi up): clusterAdmin, always");
         foreach (var entry in spec.AccessEntries)
         {
             Line($"  {entry.PrincipalArn}: {entry.AccessName}" +
                  (entry.Namespaces.Count == 0 ? "" : $" in namespaces {string.Join(", ", entry.Namespaces)}"));
-        }
-        if (!spec.ClusterCreatorAdmin && spec.AccessEntries.Count == 0)
-        {
-            Line("  nobody");
         }
         Line($"Secrets encryption: {(spec.SecretsEncryption ? "KMS key of the stack's own, rotation on" : "off")}; " +
              $"control-plane logs: {(spec.ControlPlaneLogs.Count == 0 ? "none" : string.Join(", ", spec.ControlPlaneLogs))}, " +

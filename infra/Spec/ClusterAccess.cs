@@ -47,7 +47,7 @@ public sealed record AccessEntrySpec(string PrincipalArn, ClusterAccessLevel Acc
 }
 
 /// <summary>Reads and validates the "accessEntries" list.</summary>
-internal static partial class ClusterAccess
+public static partial class ClusterAccess
 {
     private static readonly string[] Fields = ["principalArn", "access", "namespaces"];
 
@@ -62,7 +62,7 @@ internal static partial class ClusterAccess
     private const string ArnRule =
         "the ARN of an IAM role or user, arn:<partition>:iam::<12-digit account>:role/<path/name> or :user/<path/name>";
 
-    public static IReadOnlyList<AccessEntrySpec> Read(Reader read)
+    internal static IReadOnlyList<AccessEntrySpec> Read(Reader read)
     {
         var key = ConfigKeys.AccessEntries;
         if (read.Json(key, JsonValueKind.Array, "a list of {principalArn, access, namespaces?}") is not { } list)

@@ -47,9 +47,6 @@ public sealed record ClusterSpec
     /// <summary>Who may use the Kubernetes API besides the creator (EKS access entries).</summary>
     public IReadOnlyList<AccessEntrySpec> AccessEntries { get; init; } = [];
 
-    /// <summary>Whether EKS makes the identity that creates the cluster a cluster admin.</summary>
-    public bool ClusterCreatorAdmin { get; init; } = true;
-
     public SubnetPlan Subnets => SubnetPlan.For(VpcCidr, AvailabilityZoneCount);
 
     /// <summary>The zones (by index) that hold a NAT gateway.</summary>

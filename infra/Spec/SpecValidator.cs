@@ -105,12 +105,6 @@ public static partial class SpecValidator
         var nodeGroups = NodeGroupReader.Read(read, config);
 
         var accessEntries = ClusterAccess.Read(read);
-        var creatorAdmin = read.Boolean(ConfigKeys.ClusterCreatorAdmin);
-        if (!creatorAdmin && !accessEntries.Any(e => e.Access == ClusterAccessLevel.ClusterAdmin))
-        {
-            read.Warning(ConfigKeys.ClusterCreatorAdmin, "no principal will be a cluster admin",
-                "add an accessEntries entry with access clusterAdmin, or keep clusterCreatorAdmin true");
-        }
 
         var spec = read.Errors.Count > 0 ? null : new ClusterSpec
         {
@@ -135,7 +129,6 @@ public static partial class SpecValidator
             Tags = tags,
             NodeGroups = nodeGroups,
             AccessEntries = accessEntries,
-            ClusterCreatorAdmin = creatorAdmin,
         };
         if (spec is not null && !NodeGroupLimits.Check(read, spec))
         {

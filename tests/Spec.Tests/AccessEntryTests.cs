@@ -23,7 +23,6 @@ public class AccessEntryTests
             ("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", "cluster", "111122223333-user-auditor"),
         ], spec.AccessEntries.Select(e => (e.PolicyArn, e.ScopeType, e.ResourceName)));
         Assert.Equal(["web", "web-staging"], spec.AccessEntries[1].Namespaces);
-        Assert.True(spec.ClusterCreatorAdmin);
     }
 
     [Fact]
@@ -36,7 +35,6 @@ public class AccessEntryTests
     {
         var spec = Valid();
         Assert.Empty(spec.AccessEntries);
-        Assert.True(spec.ClusterCreatorAdmin);
     }
 
     [Fact]
@@ -105,15 +103,5 @@ public class AccessEntryTests
         Assert.Empty(ClusterAccess.PartitionErrors(spec, "aws"));
         Assert.Equal($"eks-ipvs:accessEntries: {Admins} is in partition aws, but the stack deploys to aws-us-gov; allowed: principals of partition aws-us-gov",
             Assert.Single(ClusterAccess.PartitionErrors(spec, "aws-us-gov")));
-    }
-
-    [Fact]
-    public void No_admin_at_all_is_a_warning()
-    {
-        var result = Validate(("clusterCreatorAdmin", "false"));
-        Assert.True(result.IsValid);
-        Assert.Equal("eks-ipvs:clusterCreatorAdmin = \"false\": no principal will be a cluster admin; advice: add an accessEntries entry with access clusterAdmin, or keep clusterCreatorAdmin true",
-            Assert.Single(result.Warnings).ToString());
-        Assert.Empty(Validate(("clusterCreatorAdmin", "false"), ("accessEntries", $$"""[{"principalArn": "{{Admins}}", "access": "clusterAdmin"}]""")).Warnings);
     }
 }
