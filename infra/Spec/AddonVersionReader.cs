@@ -1,0 +1,73 @@
+namespace EksIpvs.Spec;
+
+/// <summary>Validates "addonVersions" ({kubeProxy, vpcCni, coreDns}, each optional) and fills the rest from
+/// <see cref="AddonVersions.Defaults"/>.</summary>
+internal static class AddonVersionReader
+{
+    public static AddonVersionSet Read(Reader read, int? minor, KubeProxyManagement management)
+    {
+        var key = ConfigKeys.AddonVersions;
+        var given = read.StringMap(key);
+        var fields = AddonVersions.All.Select(AddonVersions.Key).ToList();
+        foreach (var (field, value) in given.Where(g => !fields.Contains(g.Key, StringComparer.Ordinal)))
+        {
+            read.Error(read.Qualified($"{key.Name}.{field}"), Reader.Display(value),
+                Reader.UnknownKeyProblem(field, fields), string.Join(", ", fields));
+        }
+
+        string? Version(Addon addon)
+        {
+            var field = AddonVersions.Key(addon);
+            var path = read.Qualified($"{key.Name}.{field}");
+            var name = AddonVersions.EksName(addon);
+            var example = minor is { } m ? AddonVersions.DefaultFor(addon, m) : null;
+            var lookUp = $"aws eks describe-addon-versions --addon-name {name}" + (minor is { } k ? $" --kubernetes-version 1.{k}" : "");
+            if (given.TryGetValue(field, out var version))
+            {
+                if (addon == Addon.KubeProxy && management == KubeProxyManagement.SelfManaged)
+                {
+                    read.Error(path, Reader.Display(version),
+                        "set while kubeProxyManagement is selfManaged, so there is no kube-proxy add-on to pin",
+                        "remove addonVersions.kubeProxy, or set kubeProxyManagement to addon");
+                    return null;
+                }
+                if (!AddonVersions.IsWellFormed(version))
+                {
+                    read.Error(path, Reader.Display(version), $"not an EKS {name} add-on version",
+                        $"v<major>.<minor>.<patch>-eksbuild.<build>, e.g. {example ?? "v1.34.6-eksbuild.13"}, as listed by `{lookUp}`");
+                    return null;
+                }
+                // kube-proxy's own version is the Kubernetes version it serves; the other two are versioned on their own.
+                if (addon == Addon.KubeProxy && minor is { } kubernetesMinor && AddonVersions.KubeProxyMinor(version) != kubernetesMinor)
+                {
+                    read.Error(path, Reader.Display(version),
+                        $"a kube-proxy build for another Kubernetes version than kubernetesVersion 1.{kubernetesMinor}",
+                        $"a v1.{kubernetesMinor}.<patch>-eksbuild.<build> build" + (example is null ? "" : $", e.g. {example}") + $", as listed by `{lookUp}`");
+                    return null;
+                }
+                return version;
+            }
+            if (addon == Addon.KubeProxy && management == KubeProxyManagement.SelfManaged)
+            {
+                return null;
+            }
+            if (minor is not { } known)
+            {
+                return null; // kubernetesVersion is already reported
+            }
+            if (example is null)
+            {
+                read.Error(path, null,
+                    $"this project's table (infra/Spec/AddonVersions.cs) has no {name} version for Kubernetes 1.{known} " +
+                    $"(it has {AddonVersions.MinorsWithDefault(addon)})",
+                    $"a version from `{lookUp}` in addonVersions.{field}, or a row added to the table");
+            }
+            return example;
+        }
+
+        var kubeProxy = Version(Addon.KubeProxy);
+        var vpcCni = Version(Addon.VpcCni);
+        var coreDns = Version(Addon.CoreDns);
+        return new AddonVersionSet(kubeProxy, vpcCni ?? "", coreDns ?? "");
+    }
+}
