@@ -15,7 +15,7 @@ internal static class AddonVersionReader
                 Reader.UnknownKeyProblem(field, fields), string.Join(", ", fields));
         }
 
-        string? Version(Addon addon)
+        string? Version(EksAddon addon)
         {
             var field = AddonVersions.Key(addon);
             var path = read.Qualified($"{key.Name}.{field}");
@@ -24,7 +24,7 @@ internal static class AddonVersionReader
             var lookUp = $"aws eks describe-addon-versions --addon-name {name}" + (minor is { } k ? $" --kubernetes-version 1.{k}" : "");
             if (given.TryGetValue(field, out var version))
             {
-                if (addon == Addon.KubeProxy && management == KubeProxyManagement.SelfManaged)
+                if (addon == EksAddon.KubeProxy && management == KubeProxyManagement.SelfManaged)
                 {
                     read.Error(path, Reader.Display(version),
                         "set while kubeProxyManagement is selfManaged, so there is no kube-proxy add-on to pin",
@@ -38,7 +38,7 @@ internal static class AddonVersionReader
                     return null;
                 }
                 // kube-proxy's own version is the Kubernetes version it serves; the other two are versioned on their own.
-                if (addon == Addon.KubeProxy && minor is { } kubernetesMinor && AddonVersions.KubeProxyMinor(version) != kubernetesMinor)
+                if (addon == EksAddon.KubeProxy && minor is { } kubernetesMinor && AddonVersions.KubeProxyMinor(version) != kubernetesMinor)
                 {
                     read.Error(path, Reader.Display(version),
                         $"a kube-proxy build for another Kubernetes version than kubernetesVersion 1.{kubernetesMinor}",
@@ -47,7 +47,7 @@ internal static class AddonVersionReader
                 }
                 return version;
             }
-            if (addon == Addon.KubeProxy && management == KubeProxyManagement.SelfManaged)
+            if (addon == EksAddon.KubeProxy && management == KubeProxyManagement.SelfManaged)
             {
                 return null;
             }
@@ -65,9 +65,9 @@ internal static class AddonVersionReader
             return example;
         }
 
-        var kubeProxy = Version(Addon.KubeProxy);
-        var vpcCni = Version(Addon.VpcCni);
-        var coreDns = Version(Addon.CoreDns);
+        var kubeProxy = Version(EksAddon.KubeProxy);
+        var vpcCni = Version(EksAddon.VpcCni);
+        var coreDns = Version(EksAddon.CoreDns);
         return new AddonVersionSet(kubeProxy, vpcCni ?? "", coreDns ?? "");
     }
 }

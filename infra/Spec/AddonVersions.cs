@@ -4,12 +4,12 @@ using System.Text.RegularExpressions;
 namespace EksIpvs.Spec;
 
 /// <summary>The three EKS add-ons whose versions the stack pins.</summary>
-public enum Addon { KubeProxy, VpcCni, CoreDns }
+public enum EksAddon { KubeProxy, VpcCni, CoreDns }
 
 /// <summary>One default: the add-on build this project installs on a Kubernetes minor unless the stack pins another.</summary>
 /// <param name="Source">Where the version was read.</param>
 /// <param name="Checked">The day the source was read (yyyy-MM-dd).</param>
-public sealed record AddonVersionDefault(Addon Addon, int KubernetesMinor, string Version, string Source, string Checked);
+public sealed record AddonVersionDefault(EksAddon Addon, int KubernetesMinor, string Version, string Source, string Checked);
 
 /// <summary>The add-on versions one stack installs, each from addonVersions or the default table.</summary>
 /// <param name="KubeProxy">Null when kube-proxy is not the EKS add-on (kubeProxyManagement selfManaged).</param>
@@ -39,55 +39,55 @@ public static partial class AddonVersions
 
     public static readonly IReadOnlyList<AddonVersionDefault> Defaults =
     [
-        new(Addon.KubeProxy, 30, "v1.30.14-eksbuild.28", KubeProxyPage130, Checked),
-        new(Addon.KubeProxy, 31, "v1.31.14-eksbuild.20", KubeProxyPage, Checked),
-        new(Addon.KubeProxy, 32, "v1.32.13-eksbuild.16", KubeProxyPage, Checked),
-        new(Addon.KubeProxy, 33, "v1.33.10-eksbuild.13", KubeProxyPage, Checked),
-        new(Addon.KubeProxy, 34, "v1.34.6-eksbuild.13", KubeProxyPage, Checked),
-        new(Addon.KubeProxy, 35, "v1.35.3-eksbuild.13", KubeProxyPage, Checked),
-        new(Addon.KubeProxy, 36, "v1.36.0-eksbuild.14", KubeProxyPage, Checked),
+        new(EksAddon.KubeProxy, 30, "v1.30.14-eksbuild.28", KubeProxyPage130, Checked),
+        new(EksAddon.KubeProxy, 31, "v1.31.14-eksbuild.20", KubeProxyPage, Checked),
+        new(EksAddon.KubeProxy, 32, "v1.32.13-eksbuild.16", KubeProxyPage, Checked),
+        new(EksAddon.KubeProxy, 33, "v1.33.10-eksbuild.13", KubeProxyPage, Checked),
+        new(EksAddon.KubeProxy, 34, "v1.34.6-eksbuild.13", KubeProxyPage, Checked),
+        new(EksAddon.KubeProxy, 35, "v1.35.3-eksbuild.13", KubeProxyPage, Checked),
+        new(EksAddon.KubeProxy, 36, "v1.36.0-eksbuild.14", KubeProxyPage, Checked),
 
-        new(Addon.VpcCni, 30, "v1.20.1-eksbuild.3", VpcCniPage, Checked),
-        new(Addon.VpcCni, 31, "v1.20.1-eksbuild.3", VpcCniPage, Checked),
-        new(Addon.VpcCni, 32, "v1.20.1-eksbuild.3", VpcCniPage, Checked),
-        new(Addon.VpcCni, 33, "v1.20.1-eksbuild.3", VpcCniPage, Checked),
-        new(Addon.VpcCni, 34, "v1.21.1-eksbuild.1", VpcCniPublic, Checked),
-        new(Addon.VpcCni, 35, "v1.21.1-eksbuild.1", VpcCniPublic, Checked),
+        new(EksAddon.VpcCni, 30, "v1.20.1-eksbuild.3", VpcCniPage, Checked),
+        new(EksAddon.VpcCni, 31, "v1.20.1-eksbuild.3", VpcCniPage, Checked),
+        new(EksAddon.VpcCni, 32, "v1.20.1-eksbuild.3", VpcCniPage, Checked),
+        new(EksAddon.VpcCni, 33, "v1.20.1-eksbuild.3", VpcCniPage, Checked),
+        new(EksAddon.VpcCni, 34, "v1.21.1-eksbuild.1", VpcCniPublic, Checked),
+        new(EksAddon.VpcCni, 35, "v1.21.1-eksbuild.1", VpcCniPublic, Checked),
         // 1.36: no source found; a stack on 1.36 pins addonVersions.vpcCni itself.
 
-        new(Addon.CoreDns, 30, "v1.11.4-eksbuild.40", CoreDnsPage, Checked),
-        new(Addon.CoreDns, 31, "v1.11.4-eksbuild.40", CoreDnsPage, Checked),
-        new(Addon.CoreDns, 32, "v1.11.4-eksbuild.40", CoreDnsPage, Checked),
-        new(Addon.CoreDns, 33, "v1.12.4-eksbuild.18", CoreDnsPage, Checked),
-        new(Addon.CoreDns, 34, "v1.13.2-eksbuild.11", CoreDnsPage, Checked),
-        new(Addon.CoreDns, 35, "v1.14.3-eksbuild.3", CoreDnsPage, Checked),
-        new(Addon.CoreDns, 36, "v1.14.3-eksbuild.3", CoreDnsPage, Checked),
+        new(EksAddon.CoreDns, 30, "v1.11.4-eksbuild.40", CoreDnsPage, Checked),
+        new(EksAddon.CoreDns, 31, "v1.11.4-eksbuild.40", CoreDnsPage, Checked),
+        new(EksAddon.CoreDns, 32, "v1.11.4-eksbuild.40", CoreDnsPage, Checked),
+        new(EksAddon.CoreDns, 33, "v1.12.4-eksbuild.18", CoreDnsPage, Checked),
+        new(EksAddon.CoreDns, 34, "v1.13.2-eksbuild.11", CoreDnsPage, Checked),
+        new(EksAddon.CoreDns, 35, "v1.14.3-eksbuild.3", CoreDnsPage, Checked),
+        new(EksAddon.CoreDns, 36, "v1.14.3-eksbuild.3", CoreDnsPage, Checked),
     ];
 
-    public static readonly IReadOnlyList<Addon> All = [Addon.KubeProxy, Addon.VpcCni, Addon.CoreDns];
+    public static readonly IReadOnlyList<EksAddon> All = [EksAddon.KubeProxy, EksAddon.VpcCni, EksAddon.CoreDns];
 
     /// <summary>The field of addonVersions that pins this add-on.</summary>
-    public static string Key(Addon addon) => addon switch
+    public static string Key(EksAddon addon) => addon switch
     {
-        Addon.KubeProxy => "kubeProxy",
-        Addon.VpcCni => "vpcCni",
+        EksAddon.KubeProxy => "kubeProxy",
+        EksAddon.VpcCni => "vpcCni",
         _ => "coreDns",
     };
 
     /// <summary>The add-on's name in the EKS API.</summary>
-    public static string EksName(Addon addon) => addon switch
+    public static string EksName(EksAddon addon) => addon switch
     {
-        Addon.KubeProxy => "kube-proxy",
-        Addon.VpcCni => "vpc-cni",
+        EksAddon.KubeProxy => "kube-proxy",
+        EksAddon.VpcCni => "vpc-cni",
         _ => "coredns",
     };
 
     /// <summary>The table's version for this add-on and Kubernetes minor, or null when the table has none.</summary>
-    public static string? DefaultFor(Addon addon, int kubernetesMinor) =>
+    public static string? DefaultFor(EksAddon addon, int kubernetesMinor) =>
         Defaults.FirstOrDefault(d => d.Addon == addon && d.KubernetesMinor == kubernetesMinor)?.Version;
 
     /// <summary>The minors that have a default for this add-on, e.g. "1.30-1.35".</summary>
-    public static string MinorsWithDefault(Addon addon)
+    public static string MinorsWithDefault(EksAddon addon)
     {
         var minors = Defaults.Where(d => d.Addon == addon).Select(d => d.KubernetesMinor).Order().ToList();
         return minors.Count == 0 ? "none" : $"1.{minors[0]}-1.{minors[^1]}";

@@ -22,7 +22,7 @@ public class AddonVersionTests
     [Fact]
     public void Each_kube_proxy_row_is_a_build_for_its_own_minor()
     {
-        var rows = AddonVersions.Defaults.Where(d => d.Addon == Addon.KubeProxy).ToList();
+        var rows = AddonVersions.Defaults.Where(d => d.Addon == EksAddon.KubeProxy).ToList();
         Assert.NotEmpty(rows);
         Assert.All(rows, r => Assert.Equal(r.KubernetesMinor, AddonVersions.KubeProxyMinor(r.Version)));
     }
