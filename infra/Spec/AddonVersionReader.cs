@@ -4,7 +4,11 @@ namespace EksIpvs.Spec;
 /// <see cref="AddonVersions.Defaults"/>.</summary>
 internal static class AddonVersionReader
 {
-    public static AddonVersionSet Read(Reader read, int? minor, KubeProxyManagement management)
+    /// <summary>The newest kube-proxy add-on configuration schema found published (shared/reference), and its
+    /// mode enum; see README "Upgrading Kubernetes".</summary>
+    public const string NewestKubeProxySchema = "v1.28.8-eksbuild.5";
+
+    public static AddonVersionSet Read(Reader read, int? minor, KubeProxyManagement management, ProxyMode mode)
     {
         var key = ConfigKeys.AddonVersions;
         var given = read.StringMap(key);
@@ -66,6 +70,15 @@ internal static class AddonVersionReader
         }
 
         var kubeProxy = Version(EksAddon.KubeProxy);
+        if (kubeProxy is not null && mode == ProxyMode.Nftables)
+        {
+            // No published schema shows that any add-on version takes mode nftables; EKS checks at apply time.
+            read.Warning(read.Qualified($"{key.Name}.{AddonVersions.Key(EksAddon.KubeProxy)}"), Reader.Display(kubeProxy),
+                $"no published kube-proxy add-on schema was found that allows mode nftables (the newest found, {NewestKubeProxySchema}, " +
+                "allows iptables and ipvs), so EKS may refuse this configuration when it applies it",
+                "before `pulumi up`, check that `aws eks describe-addon-configuration --addon-name kube-proxy --addon-version " +
+                $"{kubeProxy}` lists nftables under mode, or use kubeProxyManagement selfManaged");
+        }
         var vpcCni = Version(EksAddon.VpcCni);
         var coreDns = Version(EksAddon.CoreDns);
         return new AddonVersionSet(kubeProxy, vpcCni ?? "", coreDns ?? "");

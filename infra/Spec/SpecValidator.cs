@@ -72,7 +72,7 @@ public static partial class SpecValidator
                 "run `pulumi up` from inside the VPC (or over VPN), or open endpointPublicAccess to the deploying CIDRs");
         }
 
-        var addonVersions = AddonVersionReader.Read(read, minor, management);
+        var addonVersions = AddonVersionReader.Read(read, minor, management, mode);
 
         var bandwidth = read.Boolean(ConfigKeys.BandwidthPlugin);
         var networkPolicy = read.Boolean(ConfigKeys.NetworkPolicy);

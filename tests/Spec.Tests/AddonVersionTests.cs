@@ -93,6 +93,21 @@ public class AddonVersionTests
     }
 
     [Fact]
+    public void Nftables_on_the_add_on_warns_that_no_published_schema_allows_it()
+    {
+        var result = Validate(("proxyMode", "nftables"));
+        Assert.True(result.IsValid);
+        Assert.Equal("eks-ipvs:addonVersions.kubeProxy = \"v1.34.6-eksbuild.13\": no published kube-proxy add-on schema was found that " +
+                     "allows mode nftables (the newest found, v1.28.8-eksbuild.5, allows iptables and ipvs), so EKS may refuse this " +
+                     "configuration when it applies it; advice: before `pulumi up`, check that `aws eks describe-addon-configuration " +
+                     "--addon-name kube-proxy --addon-version v1.34.6-eksbuild.13` lists nftables under mode, or use kubeProxyManagement selfManaged",
+            Assert.Single(result.Warnings).ToString());
+        // The self-managed path patches kube-proxy-config itself: no add-on schema involved.
+        Assert.Empty(Validate(("proxyMode", "nftables"), ("kubeProxyManagement", "selfManaged"), ("endpointPublicAccess", "true"),
+            ("endpointPublicAccessCidrs", """["203.0.113.0/24"]""")).Warnings);
+    }
+
+    [Fact]
     public void A_non_string_version_is_reported_as_such() =>
         Assert.Equal("eks-ipvs:addonVersions[\"vpcCni\"] = 1.21: not a string; allowed: a string value; quote it in YAML, e.g. \"true\"",
             SingleError(("addonVersions", """{"vpcCni": 1.21}""")));
