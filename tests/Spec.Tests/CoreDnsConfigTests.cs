@@ -40,7 +40,8 @@ public class CoreDnsConfigTests
     {
         var bad = JsonDocument.Parse("""
             {"replicaCount": "2", "podDisruptionBudget": {"maxUnavailable": "50"}, "autoScaling": {"minReplicas": 1},
-             "topologySpreadConstraints": {}, "priorityClassName": "x"}
+             "topologySpreadConstraints": {}, "tolerations": ["CriticalAddonsOnly"], "nodeSelector": {"zone": 1},
+             "priorityClassName": "x"}
             """).RootElement;
         Assert.Equal(
         [
@@ -49,6 +50,8 @@ public class CoreDnsConfigTests
             "$.autoScaling: required property 'enabled' is missing",
             "$.autoScaling.minReplicas: 1 is less than 2",
             "$.topologySpreadConstraints: expected array, got Object",
+            "$.tolerations[0]: expected object, got String",
+            "$.nodeSelector.zone: expected string, got Number",
             "$: additional property 'priorityClassName' is not allowed",
         ], JsonSchema.Errors(Schema, bad));
         Assert.Empty(JsonSchema.Errors(Schema, JsonDocument.Parse("""{"podDisruptionBudget": {"maxUnavailable": "50%"}, "affinity": null}""").RootElement));
