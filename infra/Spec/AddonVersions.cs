@@ -33,8 +33,9 @@ public static partial class AddonVersions
     private const string VpcCniPage =
         "EKS user guide, Assign IPs to Pods with the Amazon VPC CNI, table \"Amazon VPC CNI versions\" (docs.aws.amazon.com/ja_jp/eks/latest/userguide/pod-networking.html; lists 1.27-1.33)";
     private const string VpcCniPublic =
-        "not in the EKS user guide copies available when checked (they stop at 1.33); v1.21.1-eksbuild.1 is pinned on EKS 1.34 and 1.35 " +
-        "clusters in public Terraform, and reported as describe-addon-versions' default for 1.35";
+        "NOT from AWS docs: the EKS user guide copies available when checked stop at 1.33. v1.21.1-eksbuild.1 is pinned beside " +
+        "kube-proxy v1.34 and v1.35 builds in public Terraform found by code search, one noting it as describe-addon-versions' " +
+        "default for 1.35; confirm with `aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version 1.34`";
     private const string Checked = "2026-11-29";
 
     public static readonly IReadOnlyList<AddonVersionDefault> Defaults =
