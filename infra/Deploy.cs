@@ -34,6 +34,11 @@ public static class Deploy
             new ClusterAccessEntries("access", new ClusterAccessEntriesArgs(spec, cluster));
         }
         var nodes = new NodeGroups("nodes", new NodeGroupsArgs(spec, cluster, network, partition.Partition, selfManagedKubeProxy));
+        // Order of a Kubernetes upgrade, by dependencies: the control plane and its kube-proxy and vpc-cni add-ons
+        // (children of the Cluster component) → the node groups (they depend on the Cluster) → CoreDNS. A dependency
+        // on the NodeGroups component is one on every child of it, each ManagedNodeGroup with all of its own
+        // children (pulumi-dotnet Deployment_Prepare.cs, GetAllTransitivelyReferencedResources).
+        var coreDns = new CoreDns("coredns", new CoreDnsArgs(spec, cluster, [nodes]));
 
         return new Dictionary<string, object?>
         {
@@ -45,6 +50,9 @@ public static class Deploy
             ["publicSubnetIds"] = network.PublicSubnetIds,
             ["privateSubnetIds"] = network.PrivateSubnetIds,
             ["nodeGroupNames"] = nodes.Names,
+            // The CD workflow compares a change of kubernetesVersion with this (one minor at a time).
+            ["kubernetesVersion"] = spec.KubernetesVersion,
+            ["coreDnsVersion"] = coreDns.AddonVersion,
             ["proxyMode"] = spec.ProxyModeName,
             ["ipvsScheduler"] = spec.IpvsScheduler,
         };

@@ -7,8 +7,8 @@ namespace EksIpvs.Infra;
 
 public sealed record EksClusterArgs(ClusterSpec Spec, Network Network);
 
-/// <summary>The EKS control plane, with the kube-proxy and vpc-cni add-ons configured at creation, so the first
-/// node's first kube-proxy pod already runs in the configured mode.</summary>
+/// <summary>The EKS control plane, with the kube-proxy and vpc-cni add-ons (pinned versions) configured at creation,
+/// so the first node's first kube-proxy pod already runs in the configured mode.</summary>
 public sealed class EksCluster : ComponentResource
 {
     /// <summary>The Pulumi.Eks component; node groups depend on it, which waits for its add-ons too.</summary>
@@ -60,14 +60,20 @@ public sealed class EksCluster : ComponentResource
             EndpointPrivateAccess = spec.EndpointPrivateAccess,
             EndpointPublicAccess = spec.EndpointPublicAccess,
             EnabledClusterLogTypes = spec.ControlPlaneLogs.ToList(),
-            KubeProxyAddonOptions = spec.KubeProxyManagement == KubeProxyManagement.Addon
-                ? new KubeProxyAddonOptionsArgs { ConfigurationValues = KubeProxyConfig.For(spec).ToDictionary() }
+            // Versions from the spec, never pulumi-eks's getAddonVersion(mostRecent: true), which would move the
+            // add-ons (and restart kube-proxy and aws-node on every node) whenever AWS publishes a build.
+            KubeProxyAddonOptions = spec.AddonVersions.KubeProxy is { } kubeProxyVersion
+                ? new KubeProxyAddonOptionsArgs { Version = kubeProxyVersion, ConfigurationValues = KubeProxyConfig.For(spec).ToDictionary() }
                 : new KubeProxyAddonOptionsArgs { Enabled = false }, // EKS's self-managed DaemonSet stays; see SelfManagedKubeProxy
             VpcCniOptions = new VpcCniOptionsArgs
             {
+                AddonVersion = spec.AddonVersions.VpcCni,
                 ConfigurationValues = VpcCniConfig.For(spec).ToDictionary(),
                 EnableNetworkPolicy = spec.NetworkPolicy,
             },
+            // CoreDNS is ours (CoreDns.cs), created after the node groups; pulumi-eks would create it only with a
+            // default node group or Fargate anyway, but this says so.
+            CorednsAddonOptions = new CoreDnsAddonOptionsArgs { Enabled = false },
             Tags = new Dictionary<string, string>(spec.Tags),
         };
         if (secretsKey is not null)

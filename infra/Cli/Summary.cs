@@ -37,6 +37,9 @@ public static class Summary
              (spec.KubeProxyManagement == KubeProxyManagement.Addon
                  ? "(EKS add-on configured at creation, before any node joins)"
                  : "(self-managed DaemonSet: kube-system/kube-proxy-config patched before any node joins)"));
+        var addons = spec.AddonVersions;
+        Line($"Add-on versions (pinned): kube-proxy {addons.KubeProxy ?? "not an add-on (self-managed)"}, vpc-cni {addons.VpcCni}, " +
+             $"coredns {addons.CoreDns} (created after the node groups, {CoreDnsConfig.Replicas} replicas spread across zones)");
         Line($"Pod bandwidth annotations: {(spec.BandwidthPlugin ? "honoured (CNI bandwidth plugin)" : "ignored (bandwidthPlugin false)")}; " +
              $"network policy: {(spec.NetworkPolicy ? "on" : "off")}");
         Line();

@@ -19,7 +19,13 @@ public sealed class AddonConfiguration
     public string ToCompactJson() => JsonSerializer.Serialize(ToDictionary(), SpecJson.Compact);
 
     private static Dictionary<string, object> Copy(IEnumerable<KeyValuePair<string, object>> values) =>
-        values.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(
-            kv => kv.Key,
-            kv => kv.Value is IEnumerable<KeyValuePair<string, object>> nested ? Copy(nested) : kv.Value);
+        values.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => CopyValue(kv.Value));
+
+    /// <summary>Maps inside lists (e.g. CoreDNS's topologySpreadConstraints) are sorted too.</summary>
+    private static object CopyValue(object value) => value switch
+    {
+        IEnumerable<KeyValuePair<string, object>> nested => Copy(nested),
+        object[] items => items.Select(CopyValue).ToArray(),
+        _ => value,
+    };
 }

@@ -17,6 +17,9 @@ public sealed record ClusterSpec
     public required string Stack { get; init; }
     public required string ClusterName { get; init; }
     public required string KubernetesVersion { get; init; }
+
+    /// <summary>The kube-proxy, vpc-cni and CoreDNS add-on versions: pinned, never "the newest".</summary>
+    public required AddonVersionSet AddonVersions { get; init; }
     public required Ipv4Cidr VpcCidr { get; init; }
     public required int AvailabilityZoneCount { get; init; }
     public required NatGatewayMode NatGateways { get; init; }

@@ -8,6 +8,8 @@ public static class ConfigKeys
         "EKS cluster name. Default: <project>-<stack>.");
     public static readonly ConfigKey KubernetesVersion = new("kubernetesVersion", ConfigType.String, "1.34",
         "Kubernetes minor version of the control plane, e.g. 1.34.");
+    public static readonly ConfigKey AddonVersions = new("addonVersions", ConfigType.StringMap, "{}",
+        "EKS add-on versions {kubeProxy, vpcCni, coreDns}, each optional, e.g. v1.34.6-eksbuild.13. Unset ones come from the table in infra/Spec/AddonVersions.cs for kubernetesVersion.");
     public static readonly ConfigKey VpcCidr = new("vpcCidr", ConfigType.String, "10.0.0.0/16",
         "Private IPv4 CIDR of the VPC, /16 to /20.");
     public static readonly ConfigKey AvailabilityZoneCount = new("availabilityZoneCount", ConfigType.Integer, "3",
@@ -45,7 +47,7 @@ public static class ConfigKeys
 
     public static readonly IReadOnlyList<ConfigKey> All =
     [
-        ClusterName, KubernetesVersion, VpcCidr, AvailabilityZoneCount, NatGateways,
+        ClusterName, KubernetesVersion, AddonVersions, VpcCidr, AvailabilityZoneCount, NatGateways,
         EndpointPrivateAccess, EndpointPublicAccess, EndpointPublicAccessCidrs,
         ProxyMode, IpvsScheduler, KubeProxyManagement, BandwidthPlugin, NetworkPolicy,
         SecretsEncryption, ControlPlaneLogs, ControlPlaneLogRetentionDays, AccessEntries, Tags, NodeGroups,

@@ -72,6 +72,8 @@ public static partial class SpecValidator
                 "run `pulumi up` from inside the VPC (or over VPN), or open endpointPublicAccess to the deploying CIDRs");
         }
 
+        var addonVersions = AddonVersionReader.Read(read, minor, management, mode);
+
         var bandwidth = read.Boolean(ConfigKeys.BandwidthPlugin);
         var networkPolicy = read.Boolean(ConfigKeys.NetworkPolicy);
         if (bandwidth && networkPolicy)
@@ -112,6 +114,7 @@ public static partial class SpecValidator
             Stack = config.Stack,
             ClusterName = clusterName,
             KubernetesVersion = version,
+            AddonVersions = addonVersions,
             VpcCidr = vpcCidr!.Value,
             AvailabilityZoneCount = zones,
             NatGateways = nat,

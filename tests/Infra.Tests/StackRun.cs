@@ -25,6 +25,9 @@ internal sealed class StackRun
     public List<MockCallArgs> Calls { get; } = [];
     public IDictionary<string, object?> Outputs { get; private set; } = new Dictionary<string, object?>();
 
+    /// <summary>The program's resource objects, for what only they carry (a component's own properties, URNs).</summary>
+    public ImmutableArray<Resource> Resources { get; private set; } = [];
+
     /// <summary>Runs the stack with the given project config (keys without the "eks-ipvs:" prefix, values as Pulumi passes them).</summary>
     public static async Task<StackRun> With(params (string Key, string Value)[] config)
     {
@@ -54,8 +57,9 @@ internal sealed class StackRun
             JsonSerializer.Serialize(config.ToDictionary(c => $"{Project}:{c.Key}", c => c.Value)));
         try
         {
-            var (_, outputs) = await Deployment.TestAsync(mocks.Object,
+            var (resources, outputs) = await Deployment.TestAsync(mocks.Object,
                 new TestOptions { ProjectName = Project, StackName = "test", IsPreview = true }, Deploy.Infra);
+            run.Resources = resources;
             run.Outputs = outputs;
             return (run, null);
         }

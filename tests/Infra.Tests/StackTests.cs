@@ -109,7 +109,7 @@ public class StackTests
     {
         var run = await With();
         Assert.Equal(
-            ["clusterName", "endpoint", "ipvsScheduler", "kubeconfig", "nodeGroupNames", "oidcProviderArn", "privateSubnetIds", "proxyMode", "publicSubnetIds", "vpcId"],
+            ["clusterName", "coreDnsVersion", "endpoint", "ipvsScheduler", "kubeconfig", "kubernetesVersion", "nodeGroupNames", "oidcProviderArn", "privateSubnetIds", "proxyMode", "publicSubnetIds", "vpcId"],
             run.Outputs.Keys.Order(StringComparer.Ordinal));
         Assert.True(await Output.IsSecretAsync((Output<string>)run.Outputs["kubeconfig"]!));
         Assert.Equal(("ipvs", "rr"), (run.Outputs["proxyMode"], run.Outputs["ipvsScheduler"]));

@@ -89,7 +89,7 @@ public class ValidationTests
                      "advice: ipvs still works; plan a move to proxyMode nftables",
             Assert.Single(result.Warnings).ToString());
         Assert.Empty(Validate(("kubernetesVersion", "1.34")).Warnings);
-        Assert.Empty(Validate(("kubernetesVersion", "1.36"), ("proxyMode", "nftables")).Warnings);
+        Assert.DoesNotContain(Validate(("kubernetesVersion", "1.36"), ("proxyMode", "nftables")).Warnings, w => w.Key == "eks-ipvs:proxyMode");
     }
 
     [Theory]
