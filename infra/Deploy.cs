@@ -25,7 +25,12 @@ public static class Deploy
         }
 
         var network = new Network("network", new NetworkArgs(spec, ZonesFor(spec, zones.Names)));
-        var cluster = new EksCluster("cluster", new EksClusterArgs(spec, network));
+        // The deploying identity administers the secrets key; an assumed-role session is resolved to its role,
+        // path included, as terraform-aws-eks does (a key policy cannot name a session).
+        var caller = await GetCallerIdentity.InvokeAsync();
+        var deployer = await Pulumi.Aws.Iam.GetSessionContext.InvokeAsync(new Pulumi.Aws.Iam.GetSessionContextArgs { Arn = caller.Arn });
+        var cluster = new EksCluster("cluster", new EksClusterArgs(spec, network,
+            new DeployingIdentity(partition.Partition, caller.AccountId, deployer.IssuerArn)));
         var selfManagedKubeProxy = spec.KubeProxyManagement == KubeProxyManagement.SelfManaged
             ? new SelfManagedKubeProxy("kube-proxy", new SelfManagedKubeProxyArgs(spec, cluster))
             : null;

@@ -5,7 +5,11 @@ using Pulumi.Eks.Inputs;
 
 namespace EksIpvs.Infra;
 
-public sealed record EksClusterArgs(ClusterSpec Spec, Network Network);
+/// <param name="Deployer">Who runs `pulumi up`: the secrets key's administrator.</param>
+public sealed record EksClusterArgs(ClusterSpec Spec, Network Network, DeployingIdentity Deployer);
+
+/// <param name="Arn">A role or user ARN: an assumed-role session already resolved to its role (path included).</param>
+public sealed record DeployingIdentity(string Partition, string AccountId, string Arn);
 
 /// <summary>The EKS control plane, with the kube-proxy and vpc-cni add-ons (pinned versions) configured at creation,
 /// so the first node's first kube-proxy pod already runs in the configured mode.</summary>
@@ -62,8 +66,8 @@ public sealed class EksCluster : ComponentResource
             EnabledClusterLogTypes = spec.ControlPlaneLogs.ToList(),
             // Versions from the spec, never pulumi-eks's getAddonVersion(mostRecent: true), which would move the
             // add-ons (and restart kube-proxy and aws-node on every node) whenever AWS publishes a build.
-            KubeProxyAddonOptions = spec.AddonVersions.KubeProxy is { } kubeProxyVersion
-                ? new KubeProxyAddonOptionsArgs { Version = kubeProxyVersion, ConfigurationValues = KubeProxyConfig.For(spec).ToDictionary() }
+            KubeProxyAddonOptions = spec.KubeProxyManagement == KubeProxyManagement.Addon
+                ? new KubeProxyAddonOptionsArgs { Version = spec.AddonVersions.KubeProxy!, ConfigurationValues = KubeProxyConfig.For(spec).ToDictionary() }
                 : new KubeProxyAddonOptionsArgs { Enabled = false }, // EKS's self-managed DaemonSet stays; see SelfManagedKubeProxy
             VpcCniOptions = new VpcCniOptionsArgs
             {
@@ -74,6 +78,9 @@ public sealed class EksCluster : ComponentResource
             // CoreDNS is ours (CoreDns.cs), created after the node groups; pulumi-eks would create it only with a
             // default node group or Fargate anyway, but this says so.
             CorednsAddonOptions = new CoreDnsAddonOptionsArgs { Enabled = false },
+            // Managed nodes and the control plane share the security group EKS creates (all traffic within it); the
+            // extra cluster and node groups pulumi-eks would add are attached to no node (nodejs/eks/cluster/cluster.ts).
+            SkipDefaultSecurityGroups = true,
             Tags = new Dictionary<string, string>(spec.Tags),
         };
         if (secretsKey is not null)
@@ -86,6 +93,23 @@ public sealed class EksCluster : ComponentResource
             clusterArgs.PublicAccessCidrs = spec.EndpointPublicAccessCidrs.ToList();
         }
         Cluster = new Pulumi.Eks.Cluster("eks", clusterArgs, new ComponentResourceOptions { Parent = this, DependsOn = { logGroup } });
+
+        if (secretsKey is not null)
+        {
+            // After the cluster, whose role pulumi-eks creates: the key policy names it as the key's user.
+            var clusterRoleArn = Cluster.EksCluster.Apply(c => c.RoleArn);
+            new Pulumi.Aws.Kms.KeyPolicy("secrets", new Pulumi.Aws.Kms.KeyPolicyArgs
+            {
+                KeyId = secretsKey.KeyId,
+                Policy = clusterRoleArn.Apply(role =>
+                    SecretsKeyPolicy.KeyPolicy(args.Deployer.Partition, args.Deployer.AccountId, args.Deployer.Arn, role)),
+            }, child);
+            new Pulumi.Aws.Iam.RolePolicy("cluster-encryption", new Pulumi.Aws.Iam.RolePolicyArgs
+            {
+                Role = clusterRoleArn.Apply(SecretsKeyPolicy.RoleName),
+                Policy = secretsKey.Arn.Apply(SecretsKeyPolicy.ClusterRolePolicy),
+            }, child);
+        }
 
         ClusterName = Cluster.EksCluster.Apply(c => c.Name);
         Endpoint = Cluster.EksCluster.Apply(c => c.Endpoint);

@@ -119,6 +119,13 @@ internal sealed class StackRun
             .Add("id", "eu-west-1"),
         "aws:index/getPartition:getPartition" => ImmutableDictionary<string, object>.Empty
             .Add("partition", "aws").Add("dnsSuffix", "amazonaws.com").Add("id", "aws"),
+        // A CD pipeline's assumed role, and the role it resolves to.
+        "aws:index/getCallerIdentity:getCallerIdentity" => ImmutableDictionary<string, object>.Empty
+            .Add("accountId", "123456789012").Add("arn", "arn:aws:sts::123456789012:assumed-role/deploy/ci-run")
+            .Add("userId", "AROAEXAMPLE:ci-run").Add("id", "123456789012"),
+        "aws:iam/getSessionContext:getSessionContext" => ImmutableDictionary<string, object>.Empty
+            .Add("arn", args.Args["arn"]).Add("issuerArn", "arn:aws:iam::123456789012:role/ci/deploy")
+            .Add("issuerId", "AROAEXAMPLE").Add("issuerName", "deploy").Add("sessionName", "ci-run").Add("id", "AROAEXAMPLE"),
         _ => throw new InvalidOperationException($"the stack called {args.Token}, which these tests do not expect"),
     };
 }
