@@ -26,7 +26,7 @@ public class CliTests : IDisposable
         Assert.Equal(0, code);
         var written = Directory.GetFiles(outDir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(outDir, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["coredns.json", "kube-proxy.json", "nodegroups/general.launch-template.json", "nodegroups/general.userdata", "vpc-cni.json"], written);
+        Assert.Equal(["coredns.json", "deploy-policy.json", "kube-proxy.json", "nodegroups/general.launch-template.json", "nodegroups/general.userdata", "vpc-cni.json"], written);
         foreach (var file in written)
         {
             Golden.Matches($"dev/{file}", File.ReadAllText(Path.Combine(outDir, file)));
