@@ -8,11 +8,6 @@ namespace EksIpvs.Infra.Tests;
 /// and CoreDNS as an aws.eks.Addon that depends on the node groups.</summary>
 public class AddonTests
 {
-    private static ClusterSpec Spec(params (string Key, string Value)[] config) =>
-        SpecValidator.Validate(new StackConfig(Project, "test", config.ToDictionary(c => c.Key, c => c.Value))).Require();
-
-    private static ImmutableDictionary<string, object> Map(object value) => (ImmutableDictionary<string, object>)value;
-
     [Fact]
     public async Task Kube_proxy_and_vpc_cni_get_the_tables_versions_never_the_newest()
     {
@@ -49,7 +44,7 @@ public class AddonTests
     {
         var run = await With();
         var options = Map(run.Single("eks:index:Cluster", "eks").Inputs["vpcCniOptions"]);
-        Assert.Equal(Json(VpcCniConfig.For(Spec()).ToJson()), Json(options["configurationValues"]));
+        Assert.Equal(Json(VpcCniConfig.For(SpecFor()).ToJson()), Json(options["configurationValues"]));
         Assert.Equal("INFO", Map(Map(options["configurationValues"])["env"])["AWS_VPC_K8S_CNI_LOGLEVEL"]);
     }
 
@@ -60,7 +55,7 @@ public class AddonTests
         var addon = run.Single("aws:eks/addon:Addon", "coredns").Inputs;
         Assert.Equal("coredns", addon["addonName"]);
         Assert.Equal("v1.13.2-eksbuild.11", addon["addonVersion"]);
-        Assert.Equal(CoreDnsConfig.For(Spec()).ToCompactJson(), addon["configurationValues"]);
+        Assert.Equal(CoreDnsConfig.For(SpecFor()).ToCompactJson(), addon["configurationValues"]);
         Assert.Equal(("OVERWRITE", "PRESERVE"), (addon["resolveConflictsOnCreate"], addon["resolveConflictsOnUpdate"]));
         Assert.Equal(true, addon["preserve"]);
         Assert.Equal("1.34", run.Outputs["kubernetesVersion"]);

@@ -23,7 +23,7 @@ public class DeployPolicyTests
             .Where(t => t != "pulumi:pulumi:Stack" && !t.StartsWith("eks-ipvs:index:", StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal).ToList();
         Assert.All(used, type => Assert.True(DeployPolicy.Table.ContainsKey(type), $"{type} is missing from DeployPolicy.Table"));
-        var spec = SpecValidator.Validate(new StackConfig(Project, "test", new Dictionary<string, string> { [key] = value })).Require();
+        var spec = SpecFor((key, value));
         Assert.Equal(used, DeployPolicy.TypesFor(spec).Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -13,11 +13,6 @@ public class NodeGroupTests
     private static readonly string[] RefusedWithALaunchTemplate =
         ["enableIMDSv2", "nodeadmExtraOptions", "bottlerocketSettings", "diskSize", "amiId", "userData", "kubeletExtraArgs", "bootstrapExtraArgs"];
 
-    private static ClusterSpec Spec(params (string Key, string Value)[] config) =>
-        SpecValidator.Validate(new StackConfig(Project, "test", config.ToDictionary(c => c.Key, c => c.Value))).Require();
-
-    private static ImmutableDictionary<string, object> Map(object value) => (ImmutableDictionary<string, object>)value;
-
     private static string Decoded(object base64) => Encoding.UTF8.GetString(Convert.FromBase64String((string)base64));
 
     [Fact]
@@ -25,7 +20,7 @@ public class NodeGroupTests
     {
         var config = ("nodeGroups", """[{"name": "general", "diskSize": 80}, {"name": "batch", "instanceTypes": ["c6i.xlarge"], "taints": [{"key": "batch", "effect": "NoSchedule"}]}]""");
         var run = await With(config, ("tags", """{"team": "platform"}"""));
-        var spec = Spec(config, ("tags", """{"team": "platform"}"""));
+        var spec = SpecFor(config, ("tags", """{"team": "platform"}"""));
         foreach (var group in spec.NodeGroups)
         {
             var template = run.Single("aws:ec2/launchTemplate:LaunchTemplate", group.Name).Inputs;
@@ -73,7 +68,7 @@ public class NodeGroupTests
     {
         var config = ("nodeGroups", """[{"name": "br", "operatingSystem": "Bottlerocket", "architecture": "arm64", "diskSize": 100, "imdsHopLimit": 2, "amiReleaseVersion": "1.47.0-6154605b"}]""");
         var run = await With(config);
-        var spec = Spec(config);
+        var spec = SpecFor(config);
         var template = run.Single("aws:ec2/launchTemplate:LaunchTemplate", "br").Inputs;
         Assert.Equal(NodeBootstrap.For(spec, spec.NodeGroups[0]).UserDataFile(), Decoded(template["userData"]));
         Assert.StartsWith("[settings", Decoded(template["userData"]));

@@ -73,6 +73,13 @@ internal sealed class StackRun
         }
     }
 
+    /// <summary>The spec the program builds from this config, for what the tests expect.</summary>
+    public static EksIpvs.Spec.ClusterSpec SpecFor(params (string Key, string Value)[] config) =>
+        EksIpvs.Spec.SpecValidator.Validate(new EksIpvs.Spec.StackConfig(Project, "test", config.ToDictionary(c => c.Key, c => c.Value))).Require();
+
+    /// <summary>A nested input object as the mocks hand it back.</summary>
+    public static ImmutableDictionary<string, object> Map(object value) => (ImmutableDictionary<string, object>)value;
+
     public IEnumerable<MockResourceArgs> OfType(string type) => Registered.Where(r => r.Type == type);
 
     public MockResourceArgs Single(string type, string name) => Assert.Single(Registered, r => r.Type == type && r.Name == name);

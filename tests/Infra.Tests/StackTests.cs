@@ -9,11 +9,6 @@ namespace EksIpvs.Infra.Tests;
 /// program hands them: their inputs.</summary>
 public class StackTests
 {
-    private static ClusterSpec Spec(params (string Key, string Value)[] config) =>
-        SpecValidator.Validate(new StackConfig(Project, "test", config.ToDictionary(c => c.Key, c => c.Value))).Require();
-
-    private static ImmutableDictionary<string, object> Map(object value) => (ImmutableDictionary<string, object>)value;
-
     [Theory]
     [InlineData("rr")]
     [InlineData("wlc")]
@@ -22,7 +17,7 @@ public class StackTests
         var run = await With(("ipvsScheduler", scheduler));
         var cluster = run.Single("eks:index:Cluster", "eks");
         var values = Map(cluster.Inputs["kubeProxyAddonOptions"])["configurationValues"];
-        Assert.Equal(Json(KubeProxyConfig.For(Spec(("ipvsScheduler", scheduler))).ToCompactJson()), Json(values));
+        Assert.Equal(Json(KubeProxyConfig.For(SpecFor(("ipvsScheduler", scheduler))).ToCompactJson()), Json(values));
         Assert.Contains($"\"scheduler\":\"{scheduler}\"", Json(values));
     }
 
@@ -31,7 +26,7 @@ public class StackTests
     {
         var run = await With();
         var options = Map(run.Single("eks:index:Cluster", "eks").Inputs["vpcCniOptions"]);
-        Assert.Equal(Json(VpcCniConfig.For(Spec()).ToCompactJson()), Json(options["configurationValues"]));
+        Assert.Equal(Json(VpcCniConfig.For(SpecFor()).ToCompactJson()), Json(options["configurationValues"]));
         Assert.Equal("true", Map(Map(options["configurationValues"])["env"])["ENABLE_BANDWIDTH_PLUGIN"]);
         Assert.Equal(false, options["enableNetworkPolicy"]);
     }
@@ -40,7 +35,7 @@ public class StackTests
     public async Task Subnets_follow_the_plan_with_the_load_balancer_tags()
     {
         var run = await With(("tags", """{"team":"platform"}"""));
-        var plan = Spec().Subnets.InZones(Zones);
+        var plan = SpecFor().Subnets.InZones(Zones);
         foreach (var (zone, subnets) in plan)
         {
             var publicSubnet = run.Single("aws:ec2/subnet:Subnet", $"public-{zone}").Inputs;
@@ -128,7 +123,7 @@ public class StackTests
     {
         var config = new[] { ("kubeProxyManagement", "selfManaged"), ("ipvsScheduler", "sed") };
         var run = await With(config);
-        var spec = Spec(config);
+        var spec = SpecFor(config);
         Assert.Equal(false, Map(run.Single("eks:index:Cluster", "eks").Inputs["kubeProxyAddonOptions"])["enabled"]);
         Assert.Single(run.OfType("pulumi:providers:kubernetes"));
 
