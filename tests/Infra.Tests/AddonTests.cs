@@ -40,15 +40,6 @@ public class AddonTests
     }
 
     [Fact]
-    public async Task Vpc_cni_values_are_exactly_vpc_cni_json()
-    {
-        var run = await With();
-        var options = Map(run.Single("eks:index:Cluster", "eks").Inputs["vpcCniOptions"]);
-        Assert.Equal(Json(VpcCniConfig.For(SpecFor()).ToJson()), Json(options["configurationValues"]));
-        Assert.Equal("INFO", Map(Map(options["configurationValues"])["env"])["AWS_VPC_K8S_CNI_LOGLEVEL"]);
-    }
-
-    [Fact]
     public async Task CoreDns_is_an_eks_add_on_with_the_cores_values_overwrite_on_create_preserve_on_update()
     {
         var run = await With();

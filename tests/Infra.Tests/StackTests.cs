@@ -28,6 +28,8 @@ public class StackTests
         var options = Map(run.Single("eks:index:Cluster", "eks").Inputs["vpcCniOptions"]);
         Assert.Equal(Json(VpcCniConfig.For(SpecFor()).ToCompactJson()), Json(options["configurationValues"]));
         Assert.Equal("true", Map(Map(options["configurationValues"])["env"])["ENABLE_BANDWIDTH_PLUGIN"]);
+        // Every value pulumi-eks would otherwise default is ours, at production log levels.
+        Assert.Equal("INFO", Map(Map(options["configurationValues"])["env"])["AWS_VPC_K8S_CNI_LOGLEVEL"]);
         Assert.Equal(false, options["enableNetworkPolicy"]);
     }
 
