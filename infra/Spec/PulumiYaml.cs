@@ -96,13 +96,27 @@ public static partial class PulumiYaml
         {
             do
             {
-                if (!_parser.MoveNext())
+                if (!MoveNext())
                 {
                     throw new PulumiYamlException("unexpected end of the file");
                 }
             }
             while (_parser.Current is Comment);
             return _parser.Current!;
+        }
+
+        private bool MoveNext()
+        {
+            try
+            {
+                return _parser.MoveNext();
+            }
+            catch (Exception e) when (e is not YamlException)
+            {
+                // YamlDotNet's scanner throws plain exceptions on some malformed input (e.g. an unclosed "[[[[").
+                var at = _parser.Current?.End;
+                throw new PulumiYamlException($"{at?.Line ?? 1}:{at?.Column ?? 1}: not valid YAML after this point");
+            }
         }
 
         private Node Compose(int depth)

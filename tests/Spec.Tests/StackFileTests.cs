@@ -198,6 +198,13 @@ public partial class StackFileTests : IDisposable
     }
 
     [Fact]
+    public void Nesting_thousands_deep_is_refused_not_a_stack_overflow()
+    {
+        var error = Assert.Throws<StackFileException>(() => Read($"a: {new string('[', 5000)}{new string(']', 5000)}\n"));
+        Assert.Contains("nested more than 1000 levels deep", error.Message);
+    }
+
+    [Fact]
     public void A_stack_without_config_gets_every_default() =>
         Assert.Empty(Read("encryptionsalt: v1:abc\n").Config.Values);
 
