@@ -243,8 +243,14 @@ public partial class StackFileTests : IDisposable
         Assert.Empty(PulumiConfigEnvironment.KeysIn(null, "demo"));
     }
 
+    /// <summary>The tricky fixtures and the shipped stack, as paths from the repository root.</summary>
     public static TheoryData<string> ParityFiles() =>
-        [.. Directory.GetFiles(Repo.Path("tests", "Spec.Tests", "parity"), "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+    [
+        .. Directory.GetFiles(Repo.Path("tests", "Spec.Tests", "parity"), "*.yaml")
+            .Append(Repo.Path("Pulumi.dev.yaml"))
+            .Select(f => Path.GetRelativePath(Repo.Root, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal),
+    ];
 
     /// <summary>Each tricky stack file beside its golden JSON: the values `pulumi up` would hand the program, the
     /// Pulumi rules (and the Pulumi source file deciding each) that the file needed, and what render reports.</summary>
@@ -252,7 +258,7 @@ public partial class StackFileTests : IDisposable
     [MemberData(nameof(ParityFiles))]
     public void Parity_with_what_pulumi_hands_the_program(string file)
     {
-        Golden.Matches($"parity/{Path.ChangeExtension(file, ".json")}", Parity(File.ReadAllText(Repo.Path("tests", "Spec.Tests", "parity", file))));
+        Golden.Matches($"parity/{Path.ChangeExtension(Path.GetFileName(file), ".json")}", Parity(File.ReadAllText(Repo.Path(file))));
     }
 
     internal static string Parity(string yaml)
