@@ -94,7 +94,7 @@ public static class RenderCommand
             }
         }
         File.WriteAllLines(manifest, ["# Files `eks-ipvs render` wrote here; the next render removes those it no longer writes.", .. files.Keys]);
-        var leftAlone = Directory.GetFiles(root, "*", SearchOption.AllDirectories)
+        var leftAlone = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
             .Where(p => p != Manifest && !files.ContainsKey(p))
             .Order(StringComparer.Ordinal)

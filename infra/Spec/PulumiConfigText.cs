@@ -132,7 +132,8 @@ public static partial class PulumiConfigText
         }
         if (value == 0)
         {
-            return double.IsNegative(value) ? "-0" : "0";
+            // -0 too: the CLI writes the stack back as YAML ("-0") and reads it again as the integer 0.
+            return "0";
         }
         var match = RoundTrip().Match(value.ToString("R", CultureInfo.InvariantCulture));
         var all = match.Groups["int"].Value + match.Groups["frac"].Value;

@@ -205,6 +205,11 @@ public static partial class PulumiYaml
 
         public GoValue Convert(Node node, int depth)
         {
+            if (depth > MaxDepth)
+            {
+                // Aliases can stack nodes deeper than the text shows.
+                throw new PulumiYamlException($"{Where(node)}: nested more than {MaxDepth} levels deep (through aliases)");
+            }
             if (++_expanded > MaxExpandedNodes)
             {
                 throw new PulumiYamlException($"{Where(node)}: the document expands to more than {MaxExpandedNodes} values through aliases");
@@ -221,14 +226,12 @@ public static partial class PulumiYaml
         private GoMap Mapping(MappingNode map, int depth)
         {
             // decode.go mapping(): a key written twice (same kind, same text) is an error, merge keys included.
-            for (var i = 0; i < map.Pairs.Count; i++)
+            var firstAt = new Dictionary<string, ScalarNode>(StringComparer.Ordinal);
+            foreach (var key in map.Pairs.Select(p => p.Key).OfType<ScalarNode>())
             {
-                for (var j = i + 1; j < map.Pairs.Count; j++)
+                if (!firstAt.TryAdd(key.Value, key))
                 {
-                    if (map.Pairs[i].Key is ScalarNode a && map.Pairs[j].Key is ScalarNode b && a.Value == b.Value)
-                    {
-                        throw new PulumiYamlException($"{Where(b)}: mapping key \"{b.Value}\" already defined at line {a.Start.Line}");
-                    }
+                    throw new PulumiYamlException($"{Where(key)}: mapping key \"{key.Value}\" already defined at line {firstAt[key.Value].Start.Line}");
                 }
             }
             var entries = new List<KeyValuePair<string, GoValue>>();

@@ -67,6 +67,11 @@ public partial class StackFileTests : IDisposable
     [InlineData("1e21", "1e+21")]
     [InlineData("0.0000001", "1e-7")]
     [InlineData("-0.5", "-0.5")]
+    [InlineData("-0.0", "0")]
+    [InlineData("1.0", "1")]
+    [InlineData("1e20", "100000000000000000000")]
+    [InlineData("0.000001", "0.000001")]
+    [InlineData("123456.789e3", "123456789")]
     [InlineData("0x1F", "31")]
     [InlineData("0o17", "15")]
     [InlineData("017", "15")]
@@ -202,6 +207,25 @@ public partial class StackFileTests : IDisposable
     {
         var error = Assert.Throws<StackFileException>(() => Read($"a: {new string('[', 5000)}{new string(']', 5000)}\n"));
         Assert.Contains("nested more than 1000 levels deep", error.Message);
+    }
+
+    [Fact]
+    public void Aliases_that_stack_nesting_deeper_than_the_text_are_refused_not_a_stack_overflow()
+    {
+        var deep = $"{new string('[', 900)}{new string(']', 900)}";
+        var yaml = $"a: &a {deep}\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"b{i}: &b{i} [{(i == 0 ? "*a" : $"*b{i - 1}")}]\n"));
+        var chained = $"a: &a {deep}\nb: &b [[*a]]\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"c{i}: &c{i} {new string('[', 500)}{(i == 0 ? "*b" : $"*c{i - 1}")}{new string(']', 500)}\n"));
+        Assert.Null(Record.Exception(() => Read(yaml)));
+        Assert.Contains("(through aliases)", Assert.Throws<StackFileException>(() => Read(chained)).Message);
+    }
+
+    [Fact]
+    public void A_mapping_with_a_hundred_thousand_keys_is_read_in_linear_time()
+    {
+        var yaml = "config:\n  eks-ipvs:tags:\n" + string.Concat(Enumerable.Range(0, 100_000).Select(i => $"    k{i}: v\n"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(100_000, PulumiYaml.Decode(yaml) is GoMap root && root.Entries[0].Value is GoMap config && config.Entries[0].Value is GoMap tags ? tags.Entries.Count : 0);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
     }
 
     [Fact]
