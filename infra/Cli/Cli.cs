@@ -1,3 +1,4 @@
+using System.CommandLine;
 using EksIpvs.Spec;
 
 namespace EksIpvs.Cli;
@@ -9,38 +10,49 @@ public static class Cli
     public const int Failed = 1;
     public const int InvalidInput = 2;
 
-    public const string Usage = """
+    private const string Description = """
         eks-ipvs: validate a stack and render what its cluster receives, offline (no AWS account needed).
 
-        Usage:
           dotnet run --project infra/Cli -- render --stack <name> [--out <dir>] [--project-dir <dir>]
 
-        render     Validate Pulumi.<name>.yaml as `pulumi up` would, then print a summary: the VPC and subnets,
-                   the kube-proxy mode and scheduler, each node group and every warning.
-          --stack        the stack whose Pulumi.<name>.yaml to read (required)
-          --out          also write <dir>/kube-proxy.json and <dir>/vpc-cni.json (the add-ons' configurationValues)
-                         and <dir>/nodegroups/<group>.userdata (what that group's nodes receive from this project)
-          --project-dir  the folder holding Pulumi.yaml (default: the current folder)
-
-        Invalid config: every error on stderr, exit code 2, nothing written.
+        render validates Pulumi.<name>.yaml as `pulumi up` would, then prints a summary: the VPC and subnets, the
+        kube-proxy mode and scheduler, each node group and every warning. Invalid config: every error on stderr,
+        exit code 2, nothing written.
 
         On a live cluster, prove what the nodes really run: bash infra/Cli/verify-cluster.sh --help
         """;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string workingDirectory)
+    /// <param name="time">The clock that decides which Kubernetes versions EKS offers (tests pass a fixed day).</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string workingDirectory, TimeProvider? time = null)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var today = DateOnly.FromDateTime((time ?? TimeProvider.System).GetUtcNow().UtcDateTime);
+        var options = new RenderOptions.Symbols(workingDirectory);
+        var render = new Command("render", "Validate a stack as `pulumi up` would and show what it creates; exit code 2 on invalid config.")
         {
-            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
-            return args.Length == 0 ? InvalidInput : Ok;
+            options.Stack, options.Out, options.ProjectDir,
+        };
+        render.SetAction(parse => Guarded(stderr, () => RenderCommand.Run(options.From(parse, workingDirectory), stdout, stderr, today)));
+        var root = new RootCommand(Description) { render };
+
+        // No response files: an argument starting with @ is never read as a file of arguments.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                stderr.WriteLine($"error: {error.Message}");
+            }
+            stderr.WriteLine("Run with --help for usage.");
+            return InvalidInput;
         }
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+
+    private static int Guarded(TextWriter stderr, Func<int> command)
+    {
         try
         {
-            return args[0] switch
-            {
-                "render" => RenderCommand.Run(RenderOptions.Parse(args[1..], workingDirectory), stdout, stderr),
-                _ => throw new UsageException($"unknown command '{args[0]}'; allowed: render"),
-            };
+            return command();
         }
         catch (UsageException e)
         {
@@ -54,6 +66,11 @@ public static class Cli
             return InvalidInput;
         }
         catch (IOException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return Failed;
+        }
+        catch (UnauthorizedAccessException e)
         {
             stderr.WriteLine($"error: {e.Message}");
             return Failed;

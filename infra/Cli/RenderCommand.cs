@@ -5,10 +5,10 @@ namespace EksIpvs.Cli;
 /// <summary>`render`: validate, summarise, and optionally write exactly what the add-ons and nodes receive.</summary>
 public static class RenderCommand
 {
-    public static int Run(RenderOptions options, TextWriter stdout, TextWriter stderr)
+    public static int Run(RenderOptions options, TextWriter stdout, TextWriter stderr, DateOnly? today = null)
     {
-        var config = StackFile.Load(options.ProjectDirectory, options.Stack);
-        var result = SpecValidator.Validate(config);
+        var stack = StackFile.Read(options.ProjectDirectory, options.Stack);
+        var result = StackCheck.Validate(stack, today);
         if (!result.IsValid)
         {
             stderr.WriteLine($"error: Pulumi.{options.Stack}.yaml is invalid ({result.Errors.Count} error{(result.Errors.Count == 1 ? "" : "s")}); nothing was rendered:");
@@ -20,15 +20,25 @@ public static class RenderCommand
         }
         var spec = result.Require();
         var files = RenderedFiles(spec);
-        stdout.Write(Summary.Of(spec, result.Warnings));
+        stdout.Write(Summary.Of(spec, result.Warnings, stack.Secrets));
         if (options.OutDirectory is { } outDirectory)
         {
-            Write(outDirectory, files);
+            var (removed, leftAlone) = Write(outDirectory, files);
             stdout.WriteLine();
             stdout.WriteLine($"Wrote {files.Count} files to {outDirectory}:");
             foreach (var path in files.Keys)
             {
                 stdout.WriteLine($"  {path}");
+            }
+            if (removed.Count > 0)
+            {
+                stdout.WriteLine($"Removed {removed.Count} file{(removed.Count == 1 ? "" : "s")} an earlier render wrote and this one does not:");
+                removed.ForEach(path => stdout.WriteLine($"  {path}"));
+            }
+            if (leftAlone.Count > 0)
+            {
+                stdout.WriteLine($"Left alone {leftAlone.Count} file{(leftAlone.Count == 1 ? "" : "s")} this tool did not write:");
+                leftAlone.ForEach(path => stdout.WriteLine($"  {path}"));
             }
         }
         return Cli.Ok;
@@ -53,22 +63,63 @@ public static class RenderCommand
         return files;
     }
 
-    private static void Write(string outDirectory, IReadOnlyDictionary<string, string> files)
+    /// <summary>Lists, in the output folder, the files the last render wrote, so the next one can remove exactly
+    /// those it no longer writes, whatever kinds of files renders produce.</summary>
+    public const string Manifest = ".eks-ipvs-render";
+
+    /// <summary>Writes the files, removes those an earlier render wrote that this one does not, and names what else
+    /// is in the folder (left alone).</summary>
+    private static (List<string> Removed, List<string> LeftAlone) Write(string outDirectory, IReadOnlyDictionary<string, string> files)
     {
-        // A group removed from the stack must not leave its old user data behind.
-        var nodeGroups = Path.Combine(outDirectory, "nodegroups");
-        if (Directory.Exists(nodeGroups))
-        {
-            foreach (var stale in Directory.GetFiles(nodeGroups, "*.userdata"))
-            {
-                File.Delete(stale);
-            }
-        }
+        var root = Path.GetFullPath(outDirectory);
+        var manifest = Path.Combine(root, Manifest);
+        var earlier = File.Exists(manifest)
+            ? File.ReadAllLines(manifest).Where(line => line.Length > 0 && !line.StartsWith('#')).Select(Normal).OfType<string>().ToHashSet(StringComparer.Ordinal)
+            : [];
         foreach (var (path, content) in files)
         {
-            var target = Path.Combine(outDirectory, path);
+            var target = Path.Combine(root, path);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.WriteAllText(target, content);
+        }
+        var removed = new List<string>();
+        foreach (var stale in earlier.Where(p => !files.ContainsKey(p)).Order(StringComparer.Ordinal))
+        {
+            var target = Path.Combine(root, stale);
+            if (File.Exists(target))
+            {
+                File.Delete(target);
+                removed.Add(stale);
+                var dir = Path.GetDirectoryName(target)!;
+                if (dir != root && !Directory.EnumerateFileSystemEntries(dir).Any())
+                {
+                    Directory.Delete(dir);
+                }
+            }
+        }
+        File.WriteAllLines(manifest, ["# Files `eks-ipvs render` wrote here; the next render removes those it no longer writes.", .. files.Keys]);
+        var leftAlone = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(p => p != Manifest && !files.ContainsKey(p))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return (removed, leftAlone);
+
+        // A manifest line names a file inside the folder, or nothing (an edited line never reaches outside).
+        string? Normal(string line)
+        {
+            string full;
+            try
+            {
+                full = Path.GetFullPath(Path.Combine(root, line));
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+            return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                ? Path.GetRelativePath(root, full).Replace('\\', '/')
+                : null;
         }
     }
 }

@@ -1,30 +1,102 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+
 namespace EksIpvs.Cli;
 
-public sealed record RenderOptions(string Stack, string? OutDirectory, string ProjectDirectory)
+/// <summary>The options of `render`, parsed and checked by System.CommandLine.</summary>
+public sealed partial record RenderOptions(string Stack, string? OutDirectory, string ProjectDirectory)
 {
-    public static RenderOptions Parse(string[] args, string workingDirectory)
+    /// <summary>The options of one parse (System.CommandLine symbols belong to one command tree).</summary>
+    public sealed class Symbols
     {
-        string? stack = null, outDirectory = null, projectDirectory = null;
-        for (var i = 0; i < args.Length; i++)
+        public Option<string> Stack { get; } = new("--stack")
         {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (args[i])
+            Description = "the stack whose Pulumi.<name>.yaml to read (required)",
+            HelpName = "name",
+            Required = true,
+        };
+
+        public Option<string> Out { get; } = new("--out")
+        {
+            Description = "also write <dir>/kube-proxy.json and <dir>/vpc-cni.json (the add-ons' configurationValues) and " +
+                "<dir>/nodegroups/<group>.userdata (what that group's nodes receive from this project); afterwards <dir> holds " +
+                "exactly this render's files: files an earlier render wrote and this one does not are removed, any other file is left alone",
+            HelpName = "dir",
+        };
+
+        public Option<string> ProjectDir { get; } = new("--project-dir")
+        {
+            Description = "the folder holding Pulumi.yaml (default: the current folder)",
+            HelpName = "dir",
+        };
+
+        public Symbols(string workingDirectory)
+        {
+            // A repeated option is refused by System.CommandLine itself ("expects a single argument but 2 were provided").
+            Stack.Validators.Add(result =>
             {
-                case "--stack": stack = value ?? throw Missing("--stack"); i++; break;
-                case "--out": outDirectory = value ?? throw Missing("--out"); i++; break;
-                case "--project-dir": projectDirectory = value ?? throw Missing("--project-dir"); i++; break;
-                default: throw new UsageException($"render: unknown argument '{args[i]}'; allowed: --stack, --out, --project-dir");
-            }
+                if (result.Tokens.Count == 1 && StackNameProblem(result.Tokens[0].Value) is { } problem)
+                {
+                    result.AddError(problem);
+                }
+            });
+            Out.Validators.Add(result =>
+            {
+                if (result.Tokens.Count == 1 && OutProblem(result.Tokens[0].Value, workingDirectory) is { } problem)
+                {
+                    result.AddError(problem);
+                }
+            });
         }
-        if (string.IsNullOrWhiteSpace(stack))
+
+        public RenderOptions From(ParseResult parse, string workingDirectory)
         {
-            throw new UsageException("render: --stack <name> is required, e.g. --stack dev");
+            var outDirectory = parse.GetValue(Out);
+            return new RenderOptions(
+                parse.GetValue(Stack)!,
+                outDirectory is null ? null : Path.GetFullPath(outDirectory, workingDirectory),
+                Path.GetFullPath(parse.GetValue(ProjectDir) ?? ".", workingDirectory));
         }
-        return new RenderOptions(
-            stack,
-            outDirectory is null ? null : Path.GetFullPath(outDirectory, workingDirectory),
-            Path.GetFullPath(projectDirectory ?? ".", workingDirectory));
     }
 
-    private static UsageException Missing(string option) => new($"render: {option} needs a value");
+    /// <summary>--out must be a folder, or not exist yet under folders (never a file, nor under one).</summary>
+    public static string? OutProblem(string path, string workingDirectory)
+    {
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path, workingDirectory);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return $"--out '{path}' is not a usable path: {e.Message}";
+        }
+        for (var dir = full; !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(dir))
+            {
+                return dir == full
+                    ? $"--out '{path}' is a file; give a folder (it is created if missing)"
+                    : $"--out '{path}' is under '{dir}', which is a file; give a folder";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Pulumi's stack-name rule (pulumi/pulumi sdk/go/common/tokens/stack_name.go ParseStackName): 1-100
+    /// letters, digits, -, _ and ., so the name is never a path.</summary>
+    public static string? StackNameProblem(string name)
+    {
+        if (StackNamePattern().IsMatch(name))
+        {
+            return null;
+        }
+        var hint = name.Contains('/', StringComparison.Ordinal)
+            ? $"; for a fully qualified stack such as org/project/dev give only its last part, the stack name (here '{name.Split('/')[^1]}')"
+            : "";
+        return $"--stack '{name}' is not a Pulumi stack name: 1-100 letters, digits, -, _ and . (not a path){hint}";
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,100}$")]
+    private static partial Regex StackNamePattern();
 }

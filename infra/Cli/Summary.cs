@@ -6,7 +6,8 @@ namespace EksIpvs.Cli;
 /// <summary>The human-readable account of what `pulumi up` would create for a stack.</summary>
 public static class Summary
 {
-    public static string Of(ClusterSpec spec, IReadOnlyList<ConfigIssue> warnings)
+    /// <param name="secrets">The project's keys holding secrets, which the offline render cannot decrypt.</param>
+    public static string Of(ClusterSpec spec, IReadOnlyList<ConfigIssue> warnings, IReadOnlyList<string>? secrets = null)
     {
         var text = new StringBuilder();
         void Line(string line = "") => text.Append(line).Append('\n');
@@ -66,6 +67,12 @@ public static class Summary
             {
                 Line($"    {note}");
             }
+        }
+        if (secrets is { Count: > 0 })
+        {
+            Line();
+            Line($"Secrets not decrypted offline, so not checked and shown above with their defaults: " +
+                 $"{string.Join(", ", secrets.Select(k => $"{spec.Project}:{k}"))}; `pulumi up` decrypts and validates them.");
         }
         if (warnings.Count > 0)
         {

@@ -84,6 +84,14 @@ internal static partial class NodeGroupReader
         {
             entry.Error("instanceTypes", $"'{type}' is not an EC2 instance type", "family.size, e.g. m6i.large or c7g.2xlarge");
         }
+        foreach (var type in instanceTypes.Where(t => InstanceTypes.ArchitectureOf(t) is { } a && a != arch))
+        {
+            var (typeArch, groupArch) = arch == CpuArchitecture.Arm64 ? ("x86_64", "arm64") : ("arm64 (AWS Graviton)", "x86_64");
+            entry.Error("instanceTypes", $"{type} is an {typeArch} instance type, but the group's architecture is {groupArch}",
+                arch == CpuArchitecture.Arm64
+                    ? "Graviton types (a g after the generation, e.g. m7g.large, c7gn.xlarge), or architecture x86_64"
+                    : "x86_64 types (no g after the generation, e.g. m6i.large, c7a.xlarge), or architecture arm64");
+        }
 
         var capacity = entry.Choice("capacityType", "ON_DEMAND", ["ON_DEMAND", "SPOT"]);
         if (capacity == "SPOT" && instanceTypes.Count == 1)

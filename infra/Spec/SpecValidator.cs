@@ -25,7 +25,8 @@ public static partial class SpecValidator
 
     private const int MaxTags = 50;          // AWS per-resource tag limit
 
-    public static SpecResult Validate(StackConfig config)
+    /// <param name="today">The day whose Kubernetes versions EKS offers; default today (UTC).</param>
+    public static SpecResult Validate(StackConfig config, DateOnly? today = null)
     {
         var read = new Reader(config);
         read.RejectUnknownKeys();
@@ -35,6 +36,10 @@ public static partial class SpecValidator
         if (minor is null)
         {
             read.Error(ConfigKeys.KubernetesVersion, "not a Kubernetes minor version", "1.<minor>, e.g. 1.34");
+        }
+        else
+        {
+            CheckKubernetesVersion(read, minor.Value, today ?? DateOnly.FromDateTime(DateTime.UtcNow));
         }
 
         var clusterName = read.String(ConfigKeys.ClusterName, $"{config.Project}-{config.Stack}");
@@ -72,7 +77,8 @@ public static partial class SpecValidator
                 "run `pulumi up` from inside the VPC (or over VPN), or open endpointPublicAccess to the deploying CIDRs");
         }
 
-        var addonVersions = AddonVersionReader.Read(read, minor, management, mode);
+        // No add-on defaults to look up for a version EKS does not offer: that error says it all.
+        var addonVersions = AddonVersionReader.Read(read, read.IsValid(ConfigKeys.KubernetesVersion) ? minor : null, management, mode);
 
         var bandwidth = read.Boolean(ConfigKeys.BandwidthPlugin);
         var networkPolicy = read.Boolean(ConfigKeys.NetworkPolicy);
@@ -145,6 +151,29 @@ public static partial class SpecValidator
     {
         var match = KubernetesVersionPattern().Match(version);
         return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    private static void CheckKubernetesVersion(Reader read, int minor, DateOnly today)
+    {
+        var key = ConfigKeys.KubernetesVersion;
+        var table = $"(table of {KubernetesVersions.Date(KubernetesVersions.Checked)}, infra/Spec/KubernetesVersions.cs)";
+        switch (KubernetesVersions.SupportOn(minor, today))
+        {
+            case KubernetesSupport.NotOffered:
+                // An unquoted 1.30 reaches the program as "1.3": say so when that is the likely cause.
+                var tenfold = KubernetesVersions.SupportOn(minor * 10, today) != KubernetesSupport.NotOffered
+                    ? $"; if the stack file says 1.{minor}0 unquoted, YAML read it as the number 1.{minor}: quote it, \"1.{minor}0\"" : "";
+                read.Error(key, $"not a version EKS offers on {KubernetesVersions.Date(today)} {table}{tenfold}",
+                    KubernetesVersions.Offered(today));
+                break;
+            case KubernetesSupport.Extended:
+                var version = KubernetesVersions.Find(minor)!;
+                read.Warning(key,
+                    $"1.{minor} left EKS standard support on {KubernetesVersions.Date(version.EndOfStandardSupport)}: extended support costs extra per cluster hour " +
+                    $"and ends on {KubernetesVersions.Date(version.EndOfExtendedSupport)} {table}",
+                    $"a version in standard support: {KubernetesVersions.Offered(today, KubernetesSupport.Standard)}");
+                break;
+        }
     }
 
     private static Ipv4Cidr? ValidateVpcCidr(Reader read)

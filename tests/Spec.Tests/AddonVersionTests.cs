@@ -84,12 +84,18 @@ public class AddonVersionTests
     [Fact]
     public void A_minor_without_a_default_needs_the_version_pinned()
     {
-        Assert.Equal("eks-ipvs:addonVersions.vpcCni: this project's table (infra/Spec/AddonVersions.cs) has no vpc-cni version for " +
-                     "Kubernetes 1.36 (it has 1.30-1.35); allowed: a version from " +
-                     "`aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version 1.36` in addonVersions.vpcCni, or a row added to the table",
-            SingleError(("kubernetesVersion", "1.36")));
-        Assert.Equal("v1.21.5-eksbuild.2",
-            Valid(("kubernetesVersion", "1.36"), ("addonVersions", """{"vpcCni": "v1.21.5-eksbuild.2"}""")).AddonVersions.VpcCni);
+        // 1.29 was still offered (in extended support) at the start of 2026, and the table has no rows for it.
+        var day = new DateOnly(2026, 1, 1);
+        var errors = SpecValidator.Validate(Config(("kubernetesVersion", "1.29")), day).Errors.Select(e => e.ToString()).ToList();
+        Assert.Contains("eks-ipvs:addonVersions.vpcCni: this project's table (infra/Spec/AddonVersions.cs) has no vpc-cni version for " +
+                        "Kubernetes 1.29 (it has 1.30-1.35); allowed: a version from " +
+                        "`aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version 1.29` in addonVersions.vpcCni, or a row added to the table",
+            errors);
+        Assert.Equal(3, errors.Count);
+        var pinned = SpecValidator.Validate(Config(("kubernetesVersion", "1.29"),
+            ("addonVersions", """{"kubeProxy": "v1.29.15-eksbuild.2", "vpcCni": "v1.19.5-eksbuild.1", "coreDns": "v1.11.4-eksbuild.2"}""")), day);
+        Assert.True(pinned.IsValid, string.Join("\n", pinned.Errors));
+        Assert.Equal("v1.19.5-eksbuild.1", pinned.Spec!.AddonVersions.VpcCni);
     }
 
     [Fact]

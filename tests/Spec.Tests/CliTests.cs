@@ -10,11 +10,24 @@ public class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(string workingDirectory, params string[] args)
+    /// <summary>The clock stands on the day the Kubernetes version table was checked, so results do not age.</summary>
+    private sealed class FixedClock(DateOnly day) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+    }
+
+    internal static (int Code, string Out, string Err) Run(string workingDirectory, params string[] args)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = Cli.Cli.Run(args, stdout, stderr, workingDirectory);
-        return (code, stdout.ToString(), stderr.ToString());
+        var code = Cli.Cli.Run(args, stdout, stderr, workingDirectory, new FixedClock(StackFileTests.Today));
+        return (code, stdout.ToString().Replace("\r\n", "\n", StringComparison.Ordinal), stderr.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    private string Project(string stackYaml, string stack = "s")
+    {
+        File.WriteAllText(Path.Combine(_dir, "Pulumi.yaml"), "name: eks-ipvs\nruntime: dotnet\n");
+        File.WriteAllText(Path.Combine(_dir, $"Pulumi.{stack}.yaml"), stackYaml);
+        return _dir;
     }
 
     [Fact]
@@ -26,8 +39,8 @@ public class CliTests : IDisposable
         Assert.Equal(0, code);
         var written = Directory.GetFiles(outDir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(outDir, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["coredns.json", "deploy-policy.json", "kube-proxy.json", "nodegroups/general.launch-template.json", "nodegroups/general.userdata", "vpc-cni.json"], written);
-        foreach (var file in written)
+        Assert.Equal([RenderCommand.Manifest, "coredns.json", "deploy-policy.json", "kube-proxy.json", "nodegroups/general.launch-template.json", "nodegroups/general.userdata", "vpc-cni.json"], written);
+        foreach (var file in written.Skip(1))
         {
             Golden.Matches($"dev/{file}", File.ReadAllText(Path.Combine(outDir, file)));
         }
@@ -87,15 +100,79 @@ public class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "render" }, "error: render: --stack <name> is required, e.g. --stack dev")]
-    [InlineData(new[] { "render", "--stack" }, "error: render: --stack needs a value")]
-    [InlineData(new[] { "render", "--stack", "dev", "--fast" }, "error: render: unknown argument '--fast'; allowed: --stack, --out, --project-dir")]
-    [InlineData(new[] { "deploy" }, "error: unknown command 'deploy'; allowed: render")]
+    [InlineData(new[] { "render" }, "error: Option '--stack' is required.")]
+    [InlineData(new[] { "render", "--stack" }, "error: Required argument missing for option: '--stack'.")]
+    [InlineData(new[] { "render", "--stack", "dev", "--fast" }, "error: Unrecognized command or argument '--fast'.")]
+    [InlineData(new[] { "render", "--stack", "dev", "--stack", "prod" }, "error: Option '--stack' expects a single argument but 2 were provided.")]
+    [InlineData(new[] { "render", "--stack", "dev", "--out", "a", "--out", "b" }, "error: Option '--out' expects a single argument but 2 were provided.")]
+    [InlineData(new[] { "render", "--stack", "../../x" }, "error: --stack '../../x' is not a Pulumi stack name: 1-100 letters, digits, -, _ and . (not a path); for a fully qualified stack such as org/project/dev give only its last part, the stack name (here 'x')")]
+    [InlineData(new[] { "render", "--stack", "dev prod" }, "error: --stack 'dev prod' is not a Pulumi stack name: 1-100 letters, digits, -, _ and . (not a path)")]
+    [InlineData(new[] { "render", "--stack", "dev", "--out", "README.md" }, "error: --out 'README.md' is a file; give a folder (it is created if missing)")]
+    [InlineData(new[] { "render", "--stack", "dev", "--out", "README.md/x" }, "error: --out 'README.md/x' is under '{root}/README.md', which is a file; give a folder")]
+    [InlineData(new[] { "deploy" }, "error: Required command was not provided.\nerror: Unrecognized command or argument 'deploy'.")]
     public void Usage_errors_exit_2(string[] args, string message)
     {
-        var (code, _, stderr) = Run(Repo.Root, args);
+        var (code, stdout, stderr) = Run(Repo.Root, args);
         Assert.Equal(2, code);
-        Assert.Equal($"{message}\nRun with --help for usage.\n", stderr);
+        Assert.Equal("", stdout);
+        Assert.Equal($"{message.Replace("{root}", Repo.Root, StringComparison.Ordinal)}\nRun with --help for usage.\n", stderr);
+    }
+
+    [Fact]
+    public void Out_holds_exactly_this_renders_files_stale_ones_removed_others_left_alone_and_named()
+    {
+        var outDir = Path.Combine(_dir, "out");
+        Project("config:\n  eks-ipvs:nodeGroups:\n    - name: a\n    - name: b\n");
+        Assert.Equal(0, Run(_dir, "render", "--stack", "s", "--out", "out").Code);
+        Assert.True(File.Exists(Path.Combine(outDir, "nodegroups", "b.userdata")));
+        File.WriteAllText(Path.Combine(outDir, "notes.md"), "mine");
+        File.WriteAllText(Path.Combine(outDir, "nodegroups", "hand-made.userdata"), "mine");
+
+        Project("config:\n  eks-ipvs:nodeGroups:\n    - name: a\n");
+        var (code, stdout, _) = Run(_dir, "render", "--stack", "s", "--out", "out");
+        Assert.Equal(0, code);
+        Assert.False(File.Exists(Path.Combine(outDir, "nodegroups", "b.userdata")));
+        Assert.False(File.Exists(Path.Combine(outDir, "nodegroups", "b.launch-template.json")));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.md")));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "nodegroups", "hand-made.userdata")));
+        Assert.EndsWith(
+            "Removed 2 files an earlier render wrote and this one does not:\n  nodegroups/b.launch-template.json\n  nodegroups/b.userdata\n" +
+            "Left alone 2 files this tool did not write:\n  nodegroups/hand-made.userdata\n  notes.md\n",
+            stdout);
+    }
+
+    [Fact]
+    public void A_manifest_line_pointing_outside_the_folder_deletes_nothing_there()
+    {
+        var outside = Path.Combine(_dir, "precious.txt");
+        File.WriteAllText(outside, "keep");
+        Directory.CreateDirectory(Path.Combine(_dir, "out"));
+        File.WriteAllText(Path.Combine(_dir, "out", RenderCommand.Manifest), "../precious.txt\n/etc/hostname\n");
+        Project("config: {}\n");
+        Assert.Equal(0, Run(_dir, "render", "--stack", "s", "--out", "out").Code);
+        Assert.Equal("keep", File.ReadAllText(outside));
+    }
+
+    [Fact]
+    public void Secrets_are_named_in_the_summary_as_not_checked_offline()
+    {
+        Project("config:\n  eks-ipvs:clusterName:\n    secure: v1:abc\n");
+        var (code, stdout, stderr) = Run(_dir, "render", "--stack", "s");
+        Assert.Equal("", stderr);
+        Assert.Equal(0, code);
+        Assert.Contains("\nSecrets not decrypted offline, so not checked and shown above with their defaults: eks-ipvs:clusterName; " +
+            "`pulumi up` decrypts and validates them.\n", stdout);
+    }
+
+    [Fact]
+    public void A_stack_file_pulumi_refuses_is_a_clear_error_exit_2()
+    {
+        Project("config:\n  - eks-ipvs:proxyMode: iptables\n");
+        var (code, stdout, stderr) = Run(_dir, "render", "--stack", "s");
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith($"error: {Path.Combine(_dir, "Pulumi.s.yaml")}:2:3: config must be a mapping of keys to values", stderr);
+        Assert.DoesNotContain("   at ", stderr);
     }
 
     [Fact]

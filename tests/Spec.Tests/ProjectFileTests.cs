@@ -35,7 +35,7 @@ public partial class ProjectFileTests
     [Fact]
     public void The_shipped_dev_stack_is_valid()
     {
-        var result = SpecValidator.Validate(StackFile.Load(Repo.Root, "dev"));
+        var result = SpecValidator.Validate(StackFile.Load(Repo.Root, "dev"), Stacks.Today);
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         Assert.Empty(result.Warnings);
     }
