@@ -6,8 +6,8 @@ public static class ConfigKeys
 {
     public static readonly ConfigKey ClusterName = new("clusterName", ConfigType.String, null,
         "EKS cluster name. Default: <project>-<stack>.");
-    public static readonly ConfigKey KubernetesVersion = new("kubernetesVersion", ConfigType.String, "1.34",
-        "Kubernetes minor version of the control plane, e.g. 1.34.");
+    public static readonly ConfigKey KubernetesVersion = new("kubernetesVersion", ConfigType.String, "1.35",
+        "Kubernetes minor version of the control plane, e.g. 1.35.");
     public static readonly ConfigKey AddonVersions = new("addonVersions", ConfigType.StringMap, "{}",
         "EKS add-on versions {kubeProxy, vpcCni, coreDns}, each optional, e.g. v1.34.6-eksbuild.13. Unset ones come from the table in infra/Spec/AddonVersions.cs for kubernetesVersion.");
     public static readonly ConfigKey VpcCidr = new("vpcCidr", ConfigType.String, "10.0.0.0/16",

@@ -13,7 +13,7 @@ public class AddonTests
     {
         var run = await With();
         var cluster = run.Single("eks:index:Cluster", "eks").Inputs;
-        Assert.Equal("v1.34.6-eksbuild.13", Map(cluster["kubeProxyAddonOptions"])["version"]);
+        Assert.Equal("v1.35.3-eksbuild.13", Map(cluster["kubeProxyAddonOptions"])["version"]);
         Assert.Equal("v1.21.1-eksbuild.1", Map(cluster["vpcCniOptions"])["addonVersion"]);
         // CoreDNS is this program's own add-on; pulumi-eks must not make a second one.
         Assert.Equal(false, Map(cluster["corednsAddonOptions"])["enabled"]);
@@ -22,10 +22,10 @@ public class AddonTests
     [Fact]
     public async Task Pinned_versions_pass_through()
     {
-        var config = ("addonVersions", """{"kubeProxy": "v1.34.1-eksbuild.2", "vpcCni": "v1.21.1-eksbuild.5", "coreDns": "v1.12.4-eksbuild.1"}""");
+        var config = ("addonVersions", """{"kubeProxy": "v1.35.1-eksbuild.2", "vpcCni": "v1.21.1-eksbuild.5", "coreDns": "v1.12.4-eksbuild.1"}""");
         var run = await With(config);
         var cluster = run.Single("eks:index:Cluster", "eks").Inputs;
-        Assert.Equal("v1.34.1-eksbuild.2", Map(cluster["kubeProxyAddonOptions"])["version"]);
+        Assert.Equal("v1.35.1-eksbuild.2", Map(cluster["kubeProxyAddonOptions"])["version"]);
         Assert.Equal("v1.21.1-eksbuild.5", Map(cluster["vpcCniOptions"])["addonVersion"]);
         Assert.Equal("v1.12.4-eksbuild.1", run.Single("aws:eks/addon:Addon", "coredns").Inputs["addonVersion"]);
     }
@@ -49,7 +49,7 @@ public class AddonTests
         Assert.Equal(CoreDnsConfig.For(SpecFor()).ToCompactJson(), addon["configurationValues"]);
         Assert.Equal(("OVERWRITE", "PRESERVE"), (addon["resolveConflictsOnCreate"], addon["resolveConflictsOnUpdate"]));
         Assert.Equal(true, addon["preserve"]);
-        Assert.Equal("1.34", run.Outputs["kubernetesVersion"]);
+        Assert.Equal("1.35", run.Outputs["kubernetesVersion"]);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public class NodeGroupTests
 
             var inputs = run.Single("eks:index:ManagedNodeGroup", group.Name).Inputs;
             Assert.Equal(Json($$"""{"id":"{{group.Name}}-id","version":"3"}"""), Json(inputs["launchTemplate"]));
-            Assert.Equal(("AL2023_x86_64_STANDARD", "1.34"), (inputs["amiType"], inputs["version"]));
+            Assert.Equal(("AL2023_x86_64_STANDARD", "1.35"), (inputs["amiType"], inputs["version"]));
             Assert.False(inputs.ContainsKey("releaseVersion"));
             Assert.All(RefusedWithALaunchTemplate, key => Assert.False(inputs.ContainsKey(key), $"{key} was passed with a launch template"));
             Assert.False(inputs.ContainsKey("operatingSystem"));
@@ -54,7 +54,7 @@ public class NodeGroupTests
         var golden = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Spec.Tests", "golden", "dev", "nodegroups", "general.userdata"));
         var devConfig = new (string, string)[]
         {
-            ("kubernetesVersion", "1.34"), ("availabilityZoneCount", "2"), ("natGateways", "single"),
+            ("availabilityZoneCount", "2"), ("natGateways", "single"),
             ("tags", """{"environment": "dev", "owner": "platform"}"""),
             ("nodeGroups", """[{"name": "general", "instanceTypes": ["t3.large"], "minSize": 2, "maxSize": 3, "labels": {"workload": "general"}}]"""),
         };
@@ -79,7 +79,7 @@ public class NodeGroupTests
             """), Json(template["blockDeviceMappings"]));
 
         var inputs = run.Single("eks:index:ManagedNodeGroup", "br").Inputs;
-        Assert.Equal(("BOTTLEROCKET_ARM_64", "1.34", "1.47.0-6154605b"), (inputs["amiType"], inputs["version"], inputs["releaseVersion"]));
+        Assert.Equal(("BOTTLEROCKET_ARM_64", "1.35", "1.47.0-6154605b"), (inputs["amiType"], inputs["version"], inputs["releaseVersion"]));
         Assert.All(RefusedWithALaunchTemplate, key => Assert.False(inputs.ContainsKey(key), $"{key} was passed with a launch template"));
     }
 

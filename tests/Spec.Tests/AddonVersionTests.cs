@@ -37,7 +37,7 @@ public class AddonVersionTests
     [Fact]
     public void Unset_versions_come_from_the_table_for_the_stacks_minor()
     {
-        Assert.Equal(new AddonVersionSet("v1.34.6-eksbuild.13", "v1.21.1-eksbuild.1", "v1.13.2-eksbuild.11"), Valid().AddonVersions);
+        Assert.Equal(new AddonVersionSet("v1.35.3-eksbuild.13", "v1.21.1-eksbuild.1", "v1.14.3-eksbuild.3"), Valid().AddonVersions);
         Assert.Equal(new AddonVersionSet("v1.33.10-eksbuild.13", "v1.20.1-eksbuild.3", "v1.12.4-eksbuild.18"),
             Valid(("kubernetesVersion", "1.33")).AddonVersions);
     }
@@ -45,8 +45,8 @@ public class AddonVersionTests
     [Fact]
     public void A_pinned_version_wins_and_the_others_keep_their_defaults()
     {
-        var spec = Valid(("addonVersions", """{"kubeProxy": "v1.34.1-eksbuild.2", "coreDns": "v1.12.4-eksbuild.1"}"""));
-        Assert.Equal(new AddonVersionSet("v1.34.1-eksbuild.2", "v1.21.1-eksbuild.1", "v1.12.4-eksbuild.1"), spec.AddonVersions);
+        var spec = Valid(("addonVersions", """{"kubeProxy": "v1.35.1-eksbuild.2", "coreDns": "v1.12.4-eksbuild.1"}"""));
+        Assert.Equal(new AddonVersionSet("v1.35.1-eksbuild.2", "v1.21.1-eksbuild.1", "v1.12.4-eksbuild.1"), spec.AddonVersions);
     }
 
     [Fact]
@@ -61,8 +61,8 @@ public class AddonVersionTests
     [Fact]
     public void A_kube_proxy_build_for_another_minor_is_an_error_naming_the_allowed_builds() =>
         Assert.Equal("eks-ipvs:addonVersions.kubeProxy = \"v1.33.10-eksbuild.13\": a kube-proxy build for another Kubernetes version " +
-                     "than kubernetesVersion 1.34; allowed: a v1.34.<patch>-eksbuild.<build> build, e.g. v1.34.6-eksbuild.13, " +
-                     "as listed by `aws eks describe-addon-versions --addon-name kube-proxy --kubernetes-version 1.34`",
+                     "than kubernetesVersion 1.35; allowed: a v1.35.<patch>-eksbuild.<build> build, e.g. v1.35.3-eksbuild.13, " +
+                     "as listed by `aws eks describe-addon-versions --addon-name kube-proxy --kubernetes-version 1.35`",
             SingleError(("addonVersions", """{"kubeProxy": "v1.33.10-eksbuild.13"}""")));
 
     [Theory]
@@ -73,7 +73,7 @@ public class AddonVersionTests
     public void A_malformed_version_is_an_error(string version) =>
         Assert.Equal($"eks-ipvs:addonVersions.vpcCni = \"{version}\": not an EKS vpc-cni add-on version; allowed: " +
                      "v<major>.<minor>.<patch>-eksbuild.<build>, e.g. v1.21.1-eksbuild.1, " +
-                     "as listed by `aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version 1.34`",
+                     "as listed by `aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version 1.35`",
             SingleError(("addonVersions", $$"""{"vpcCni": "{{version}}"}""")));
 
     [Fact]
@@ -103,10 +103,10 @@ public class AddonVersionTests
     {
         var result = Validate(("proxyMode", "nftables"));
         Assert.True(result.IsValid);
-        Assert.Equal("eks-ipvs:addonVersions.kubeProxy = \"v1.34.6-eksbuild.13\": no published kube-proxy add-on schema was found that " +
+        Assert.Equal("eks-ipvs:addonVersions.kubeProxy = \"v1.35.3-eksbuild.13\": no published kube-proxy add-on schema was found that " +
                      "allows mode nftables (the newest found, v1.28.8-eksbuild.5, allows iptables and ipvs), so EKS may refuse this " +
                      "configuration when it applies it; advice: before `pulumi up`, check that `aws eks describe-addon-configuration " +
-                     "--addon-name kube-proxy --addon-version v1.34.6-eksbuild.13` lists nftables under mode, or use kubeProxyManagement selfManaged",
+                     "--addon-name kube-proxy --addon-version v1.35.3-eksbuild.13` lists nftables under mode, or use kubeProxyManagement selfManaged",
             Assert.Single(result.Warnings).ToString());
         // The self-managed path patches kube-proxy-config itself: no add-on schema involved.
         Assert.Empty(Validate(("proxyMode", "nftables"), ("kubeProxyManagement", "selfManaged"), ("endpointPublicAccess", "true"),

@@ -28,9 +28,9 @@ public class KubernetesUpgradeTests
         Assert.StartsWith("the deployed stack's kubernetesVersion output is \"v1.34\"", KubernetesUpgrade.Refusal("v1.34", "1.34"));
 
     [Theory]
-    [InlineData("1.33", 0, "kubernetesVersion 1.33 -> 1.34: one minor version, as EKS requires\n", "")]
-    [InlineData("1.34", 0, "kubernetesVersion 1.34: unchanged\n", "")]
-    [InlineData("1.32", 1, "", "error: eks-ipvs:kubernetesVersion = \"1.34\": 2 minor versions ahead of the deployed 1.32")]
+    [InlineData("1.34", 0, "kubernetesVersion 1.34 -> 1.35: one minor version, as EKS requires\n", "")]
+    [InlineData("1.35", 0, "kubernetesVersion 1.35: unchanged\n", "")]
+    [InlineData("1.33", 1, "", "error: eks-ipvs:kubernetesVersion = \"1.35\": 2 minor versions ahead of the deployed 1.33")]
     public void The_check_reads_the_stack_file_and_exits_by_the_rule(string deployed, int code, string stdout, string stderrStart)
     {
         var (outText, errText) = (new StringWriter { NewLine = "\n" }, new StringWriter { NewLine = "\n" });

@@ -120,7 +120,7 @@ public class NodeLaunchTemplateTests
     [Fact]
     public void Ami_release_versions_are_checked_per_os_and_against_the_cluster_version()
     {
-        Assert.Equal("1.34.2-20251112", Group(Valid(("nodeGroups", """[{"name": "a", "amiReleaseVersion": "1.34.2-20251112"}]"""))).AmiReleaseVersion);
+        Assert.Equal("1.35.2-20251112", Group(Valid(("nodeGroups", """[{"name": "a", "amiReleaseVersion": "1.35.2-20251112"}]"""))).AmiReleaseVersion);
         Assert.Equal("1.47.0-6154605b", Group(Valid(("nodeGroups", """[{"name": "a", "operatingSystem": "Bottlerocket", "amiReleaseVersion": "1.47.0-6154605b"}]"""))).AmiReleaseVersion);
         Assert.Null(Group(Valid()).AmiReleaseVersion);
 

@@ -13,6 +13,15 @@ internal static class Stacks
 
     public static SpecResult Validate(params (string Key, string Value)[] values) => SpecValidator.Validate(Config(values), Today);
 
+    /// <summary>What every IPVS stack on the default Kubernetes version is told (KEP-5495).</summary>
+    public const string IpvsDeprecated =
+        "IPVS mode is deprecated upstream from Kubernetes 1.35 (KEP-5495) and kubernetesVersion is 1.35; " +
+        "advice: ipvs still works; plan a move to proxyMode nftables";
+
+    /// <summary>The warnings a test is about: all but the IPVS deprecation that the default version brings.</summary>
+    public static IReadOnlyList<ConfigIssue> OtherWarnings(SpecResult result) =>
+        result.Warnings.Where(w => !w.ToString().EndsWith(IpvsDeprecated, StringComparison.Ordinal)).ToList();
+
     public static ClusterSpec Valid(params (string Key, string Value)[] values)
     {
         var result = Validate(values);
