@@ -16,8 +16,11 @@ public enum ConfigType
 public sealed record ConfigKey(string Name, ConfigType Type, string? Default, string Description)
 {
     /// <summary>Pulumi.yaml can declare only string, integer, boolean and array-of-simple types; maps and
-    /// lists of objects are read from the stack file all the same, and documented in the README.</summary>
-    public bool DeclaredInProjectFile => Type is not (ConfigType.StringMap or ConfigType.NodeGroupList);
+    /// lists of objects are read from the stack file all the same, and documented in the README. A key whose default
+    /// is derived (null here) is not declared either: Pulumi treats a declared key without a default as required and
+    /// refuses `pulumi up` for a stack file without it (pulumi/pulumi pkg/workspace/config.go,
+    /// "Stack 'dev' is missing configuration value").</summary>
+    public bool DeclaredInProjectFile => Type is not (ConfigType.StringMap or ConfigType.NodeGroupList) && Default is not null;
 
     /// <summary>The type name Pulumi.yaml uses for this key.</summary>
     public string ProjectFileType => Type switch

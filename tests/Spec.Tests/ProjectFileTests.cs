@@ -23,12 +23,9 @@ public partial class ProjectFileTests
             var entry = Section(declared, key.Name);
             Assert.Equal(key.ProjectFileType, ((YamlScalarNode)entry.Children[new YamlScalarNode("type")]).Value);
             Assert.Equal(key.Description, ((YamlScalarNode)entry.Children[new YamlScalarNode("description")]).Value);
-            var hasDefault = entry.Children.TryGetValue(new YamlScalarNode("default"), out var yamlDefault);
-            Assert.Equal(key.Default is not null, hasDefault);
-            if (hasDefault)
-            {
-                Assert.Equal(key.Default, YamlAsConfigText(yamlDefault!));
-            }
+            // A declared key without a default is required by `pulumi up` in every stack file.
+            Assert.True(entry.Children.TryGetValue(new YamlScalarNode("default"), out var yamlDefault), $"{key.Name} is declared without a default");
+            Assert.Equal(key.Default, YamlAsConfigText(yamlDefault!));
         }
     }
 
