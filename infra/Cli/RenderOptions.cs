@@ -18,8 +18,10 @@ public sealed partial record RenderOptions(string Stack, string? OutDirectory, s
 
         public Option<string> Out { get; } = new("--out")
         {
-            Description = "also write <dir>/kube-proxy.json and <dir>/vpc-cni.json (the add-ons' configurationValues) and " +
-                "<dir>/nodegroups/<group>.userdata (what that group's nodes receive from this project); afterwards <dir> holds " +
+            Description = "also write <dir>/kube-proxy.json, <dir>/vpc-cni.json and <dir>/coredns.json (the add-ons' configurationValues), " +
+                "<dir>/nodegroups/<group>.userdata and <group>.launch-template.json (that group's launch template: its user data, " +
+                "decoded, and its metadata, disk and tag settings) and <dir>/deploy-policy.json (the IAM policy a pipeline role needs " +
+                "for this stack); afterwards <dir> holds " +
                 "exactly this render's files: files an earlier render wrote and this one does not are removed, any other file is left alone",
             HelpName = "dir",
         };
