@@ -45,7 +45,7 @@ public class AddonTests
         var run = await With();
         var addon = run.Single("aws:eks/addon:Addon", "coredns").Inputs;
         Assert.Equal("coredns", addon["addonName"]);
-        Assert.Equal("v1.13.2-eksbuild.11", addon["addonVersion"]);
+        Assert.Equal("v1.14.3-eksbuild.3", addon["addonVersion"]);
         Assert.Equal(CoreDnsConfig.For(SpecFor()).ToCompactJson(), addon["configurationValues"]);
         Assert.Equal(("OVERWRITE", "PRESERVE"), (addon["resolveConflictsOnCreate"], addon["resolveConflictsOnUpdate"]));
         Assert.Equal(true, addon["preserve"]);

@@ -27,7 +27,7 @@ public class NodeGroupTests
             Assert.False(template.ContainsKey("imageId"));
             Assert.Equal(NodeBootstrap.For(spec, group).UserDataFile(), Decoded(template["userData"]));
             Assert.Equal(Json("""{"httpEndpoint":"enabled","httpPutResponseHopLimit":1,"httpTokens":"required"}"""), Json(template["metadataOptions"]));
-            Assert.Equal(Json($$"""[{"deviceName":"/dev/xvda","ebs":{"deleteOnTermination":"true","encrypted":"true","volumeSize":{{group.DiskSize}},"volumeType":"gp3"}}]"""),
+            Assert.Equal(Json($$$"""[{"deviceName":"/dev/xvda","ebs":{"deleteOnTermination":"true","encrypted":"true","volumeSize":{{{group.DiskSize}}},"volumeType":"gp3"}}]"""),
                 Json(template["blockDeviceMappings"]));
             var tags = $$"""{"Name":"eks-ipvs-test-{{group.Name}}","team":"platform"}""";
             Assert.Equal(Json($$"""[{"resourceType":"instance","tags":{{tags}}},{"resourceType":"volume","tags":{{tags}}},{"resourceType":"network-interface","tags":{{tags}}}]"""),
@@ -72,7 +72,7 @@ public class NodeGroupTests
         var template = run.Single("aws:ec2/launchTemplate:LaunchTemplate", "br").Inputs;
         Assert.Equal(NodeBootstrap.For(spec, spec.NodeGroups[0]).UserDataFile(), Decoded(template["userData"]));
         Assert.StartsWith("[settings", Decoded(template["userData"]));
-        Assert.Equal(2, Map(template["metadataOptions"])["httpPutResponseHopLimit"]);
+        Assert.Equal(2.0, Map(template["metadataOptions"])["httpPutResponseHopLimit"]); // numbers come back as double
         Assert.Equal(Json("""
             [{"deviceName":"/dev/xvda","ebs":{"deleteOnTermination":"true","encrypted":"true","volumeType":"gp3"}},
              {"deviceName":"/dev/xvdb","ebs":{"deleteOnTermination":"true","encrypted":"true","volumeSize":100,"volumeType":"gp3"}}]
