@@ -251,4 +251,40 @@ public class FleetTests : IDisposable
         Assert.Equal("the base 0000000000000000000000000000000000000000 is not a commit of this clone (first push, or history rewritten): every stack",
             plan.GetProperty("files")[0].GetProperty("why").GetString());
     }
+
+    [Fact]
+    public void Render_diff_shows_per_stack_what_the_add_ons_and_nodes_receive_differently()
+    {
+        // Base: the shipped dev stack. Head: the same stack without the bandwidth plugin, plus a new stack.
+        Project();
+        File.Copy(Repo.Path("stacks.yaml"), Path.Combine(_dir, "stacks.yaml"), overwrite: true); // one wave: dev, dev-*
+        var baseOut = Path.Combine(_dir, "render", "base");
+        Assert.Equal(0, Capture((o, e) => RenderAllCommand.Run(_dir, baseOut, o, e)).Code);
+        var dev = File.ReadAllText(Path.Combine(_dir, "Pulumi.dev.yaml"));
+        File.WriteAllText(Path.Combine(_dir, "Pulumi.dev.yaml"), dev.Replace("eks-ipvs:bandwidthPlugin: true", "eks-ipvs:bandwidthPlugin: false"));
+        File.WriteAllText(Path.Combine(_dir, "Pulumi.dev-new.yaml"), dev);
+        var headOut = Path.Combine(_dir, "render", "head");
+        Assert.Equal(0, Capture((o, e) => RenderAllCommand.Run(_dir, headOut, o, e)).Code);
+
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Repo.Path("infra", "Cli", "render-diff.sh"), baseOut, headOut, "dev", "dev-new", "gone" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var bash = Process.Start(start)!;
+        var markdown = bash.StandardOutput.ReadToEnd().Replace("\r\n", "\n");
+        var error = bash.StandardError.ReadToEnd(); // a few lines at most: no pipe to fill
+        bash.WaitForExit();
+        Assert.Equal("", error);
+        Assert.Equal(0, bash.ExitCode);
+
+        Assert.StartsWith("<!-- eks-ipvs render diff -->\n", markdown);
+        var devSection = markdown[markdown.IndexOf("#### `dev`\n", StringComparison.Ordinal)..markdown.IndexOf("#### `dev-new`", StringComparison.Ordinal)];
+        Assert.Contains("--- main/dev/vpc-cni.json\n+++ pr/dev/vpc-cni.json\n", devSection);
+        Assert.Contains("\n-    \"ENABLE_BANDWIDTH_PLUGIN\": \"true\",\n+    \"ENABLE_BANDWIDTH_PLUGIN\": \"false\",\n", devSection);
+        Assert.Contains("+++ pr/dev/nodegroups/general.userdata", devSection); // the bandwidth guard leaves the user data
+        Assert.DoesNotContain("kube-proxy.json", devSection); // unchanged files are not shown
+        Assert.Contains("#### `dev-new`\nA new stack: everything below is new.\n6 file(s) differ:", markdown);
+        Assert.Contains("#### `gone`\nNot rendered on this branch: its config is invalid (see the validate job).", markdown);
+    }
 }
