@@ -39,7 +39,8 @@ public sealed record ChangePlanResult(IReadOnlyList<PlannedWave> Waves, IReadOnl
 /// </summary>
 public static class ChangePlan
 {
-    public const string WorkflowPath = ".github/workflows/cluster.yml";
+    /// <summary>The workflow that previews and updates the stacks, and the one it calls per wave.</summary>
+    public static readonly IReadOnlyList<string> WorkflowPaths = [".github/workflows/cluster.yml", ".github/workflows/cluster-up.yml"];
 
     private static readonly string[] BuildFiles =
     [
@@ -72,7 +73,7 @@ public static class ChangePlan
                 ? "it sets every stack's wave and role"
                 : "the program's build or project config");
         }
-        if (path == WorkflowPath)
+        if (WorkflowPaths.Contains(path))
         {
             return new FileEffect(path, Reach.Every, "the workflow that previews and updates every stack");
         }

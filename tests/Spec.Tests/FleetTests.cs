@@ -141,6 +141,7 @@ public class FleetTests : IDisposable
         { ["stacks.yaml"], ["dev", "dev-eu", "staging-a", "prod-eu", "prod-us"], [] },
         { ["NuGet.Config"], ["dev", "dev-eu", "staging-a", "prod-eu", "prod-us"], [] },
         { [".github/workflows/cluster.yml"], ["dev", "dev-eu", "staging-a", "prod-eu", "prod-us"], [] },
+        { [".github/workflows/cluster-up.yml"], ["dev", "dev-eu", "staging-a", "prod-eu", "prod-us"], [] },
         { ["something-new.txt"], ["dev", "dev-eu", "staging-a", "prod-eu", "prod-us"], [] },
         { ["README.md", "docs/runbook.md", "tests/Spec.Tests/CliTests.cs", "tests/run", ".ci/run", ".github/dependabot.yml", ".gitignore"], [], [] },
         { ["infra/Cli/Summary.cs", "infra/Cli/verify-cluster.sh", "infra/UpgradeCheck/Program.cs"], [], [] },
