@@ -47,8 +47,9 @@ public static class StacksFile
     // Pulumi stack names: letters, digits, '-', '_' and '.'; a glob adds '*' and '?'.
     private static readonly Regex StackGlob = new(@"^[A-Za-z0-9_.*?-]+$", RegexOptions.CultureInvariant);
     private static readonly Regex AccountId = new(@"^\d{12}$", RegexOptions.CultureInvariant);
-    // IAM role ARN: partition, account, optional path, name of letters, digits and +=,.@_-.
-    private static readonly Regex RoleArn = new(@"^arn:aws(-cn|-us-gov)?:iam::(\d{12}):role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$", RegexOptions.CultureInvariant);
+    // IAM role ARN (CreateRole): partition, account, an optional path of printable ASCII between slashes, and a
+    // name of at most 64 letters, digits and _+=,.@-.
+    private static readonly Regex RoleArn = new(@"^arn:aws(-cn|-us-gov)?:iam::(\d{12}):role/([\x21-\x2E\x30-\x7E]+/)*[A-Za-z0-9_+=,.@-]{1,64}$", RegexOptions.CultureInvariant);
 
     /// <summary>Reads stacks.yaml from the project folder and validates it against the given stack names.</summary>
     /// <exception cref="StackFileException">stacks.yaml is missing or is not valid YAML.</exception>
