@@ -14,10 +14,15 @@ public static class Cli
         eks-ipvs: validate a stack and render what its cluster receives, offline (no AWS account needed).
 
           dotnet run --project infra/Cli -- render --stack <name> [--out <dir>] [--project-dir <dir>]
+          dotnet run --project infra/Cli -- render --all [--out <dir>] [--project-dir <dir>]
+          dotnet run --project infra/Cli -- plan (--changed <file>... | --base <git ref>) [--project-dir <dir>]
 
         render validates Pulumi.<name>.yaml as `pulumi up` would, then prints a summary: the VPC and subnets, the
         kube-proxy mode and scheduler, each node group and every warning. Invalid config: every error on stderr,
-        exit code 2, nothing written.
+        exit code 2, nothing written. --all does that for every stack of the project and checks stacks.yaml.
+
+        plan prints, as JSON for a CI matrix, the stacks a change reaches, each with its wave, region and role
+        (stacks.yaml).
 
         On a live cluster, prove what the nodes really run: bash infra/Cli/verify-cluster.sh --help
         """;
@@ -29,10 +34,44 @@ public static class Cli
         var options = new RenderOptions.Symbols(workingDirectory);
         var render = new Command("render", "Validate a stack as `pulumi up` would and show what it creates; exit code 2 on invalid config.")
         {
-            options.Stack, options.Out, options.ProjectDir,
+            options.Stack, options.All, options.Out, options.ProjectDir,
         };
-        render.SetAction(parse => Guarded(stderr, () => RenderCommand.Run(options.From(parse, workingDirectory), stdout, stderr, today)));
-        var root = new RootCommand(Description) { render };
+        render.Validators.Add(result =>
+        {
+            if ((result.GetResult(options.Stack) is null) == (result.GetResult(options.All) is null))
+            {
+                result.AddError("render: give either --stack <name> or --all");
+            }
+        });
+        render.SetAction(parse => Guarded(stderr, () => parse.GetValue(options.All)
+            ? RenderAllCommand.Run(options.ProjectDirectory(parse, workingDirectory), options.OutDirectory(parse, workingDirectory), stdout, stderr, today)
+            : RenderCommand.Run(options.From(parse, workingDirectory), stdout, stderr, today)));
+
+        var changed = new Option<string[]>("--changed")
+        {
+            Description = "the changed files, relative to the project folder (as `git diff --name-only` prints them)",
+            HelpName = "file",
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var baseRef = new Option<string>("--base") { Description = "a git ref: the files changed between it and HEAD", HelpName = "git ref" };
+        var planProjectDir = new Option<string>("--project-dir") { Description = "the folder holding Pulumi.yaml (default: the current folder)", HelpName = "dir" };
+        var plan = new Command("plan", "Print the stacks a change reaches, as JSON for a CI matrix (wave, region and role from stacks.yaml).")
+        {
+            changed, baseRef, planProjectDir,
+        };
+        plan.Validators.Add(result =>
+        {
+            if ((result.GetResult(changed) is null) == (result.GetResult(baseRef) is null))
+            {
+                result.AddError("plan: give either --changed <file>... or --base <git ref>");
+            }
+        });
+        plan.SetAction(parse => Guarded(stderr, () => PlanCommand.Run(
+            Path.GetFullPath(parse.GetValue(planProjectDir) ?? ".", workingDirectory),
+            parse.GetValue(changed) ?? [], parse.GetValue(baseRef), stdout, stderr)));
+
+        var root = new RootCommand(Description) { render, plan };
 
         // No response files: an argument starting with @ is never read as a file of arguments.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

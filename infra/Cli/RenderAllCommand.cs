@@ -8,7 +8,8 @@ namespace EksIpvs.Cli;
 public static class RenderAllCommand
 {
     /// <returns>0 when every stack (and stacks.yaml) is valid, 2 when any is not, 1 when a file cannot be written.</returns>
-    public static int Run(string projectDirectory, string? outDirectory, TextWriter stdout, TextWriter stderr)
+    /// <param name="today">The day that decides which Kubernetes versions EKS offers (tests pass a fixed one).</param>
+    public static int Run(string projectDirectory, string? outDirectory, TextWriter stdout, TextWriter stderr, DateOnly? today = null)
     {
         var stacks = ProjectStacks.Names(projectDirectory);
         if (stacks.Count == 0)
@@ -21,7 +22,7 @@ public static class RenderAllCommand
         {
             foreach (var stack in stacks)
             {
-                if (!RenderOne(projectDirectory, stack, outDirectory, stdout, stderr))
+                if (!RenderOne(projectDirectory, stack, outDirectory, stdout, stderr, today))
                 {
                     invalid.Add($"Pulumi.{stack}.yaml");
                 }
@@ -43,12 +44,13 @@ public static class RenderAllCommand
         return invalid.Count == 0 ? Cli.Ok : Cli.InvalidInput;
     }
 
-    private static bool RenderOne(string projectDirectory, string stack, string? outDirectory, TextWriter stdout, TextWriter stderr)
+    private static bool RenderOne(string projectDirectory, string stack, string? outDirectory, TextWriter stdout, TextWriter stderr, DateOnly? today)
     {
+        // The same reading and rules as `render --stack`: YAML as the Pulumi CLI reads it, then the validator.
         SpecResult result;
         try
         {
-            result = SpecValidator.Validate(StackFile.Load(projectDirectory, stack));
+            result = StackCheck.Validate(StackFile.Read(projectDirectory, stack), today);
         }
         catch (StackFileException e)
         {
@@ -67,7 +69,7 @@ public static class RenderAllCommand
         var files = RenderCommand.RenderedFiles(result.Require());
         if (outDirectory is not null)
         {
-            Write(Path.Combine(outDirectory, stack), files);
+            RenderCommand.Write(Path.Combine(outDirectory, stack), files);
         }
         stdout.WriteLine($"{stack}: valid, {files.Count} files" + (outDirectory is null ? "" : $" in {Path.Combine(outDirectory, stack)}") +
             (result.Warnings.Count == 0 ? "" : $", {result.Warnings.Count} warning{(result.Warnings.Count == 1 ? "" : "s")}:"));
@@ -104,26 +106,6 @@ public static class RenderAllCommand
         foreach (var error in errors)
         {
             stderr.WriteLine($"  - {error}");
-        }
-    }
-
-    /// <summary>Writes one stack's files; a node group removed from the stack leaves none of its files behind.</summary>
-    private static void Write(string stackDirectory, IReadOnlyDictionary<string, string> files)
-    {
-        var nodeGroups = Path.Combine(stackDirectory, "nodegroups");
-        if (Directory.Exists(nodeGroups))
-        {
-            foreach (var stale in Directory.GetFiles(nodeGroups).Where(f => f.EndsWith(".userdata", StringComparison.Ordinal) ||
-                         f.EndsWith(".launch-template.json", StringComparison.Ordinal)))
-            {
-                File.Delete(stale);
-            }
-        }
-        foreach (var (path, content) in files)
-        {
-            var target = Path.Combine(stackDirectory, path);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllText(target, content);
         }
     }
 }

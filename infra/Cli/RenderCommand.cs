@@ -69,7 +69,7 @@ public static class RenderCommand
 
     /// <summary>Writes the files, removes those an earlier render wrote that this one does not, and names what else
     /// is in the folder (left alone).</summary>
-    private static (List<string> Removed, List<string> LeftAlone) Write(string outDirectory, IReadOnlyDictionary<string, string> files)
+    internal static (List<string> Removed, List<string> LeftAlone) Write(string outDirectory, IReadOnlyDictionary<string, string> files)
     {
         var root = Path.GetFullPath(outDirectory);
         var manifest = Path.Combine(root, Manifest);

@@ -11,9 +11,14 @@ public sealed partial record RenderOptions(string Stack, string? OutDirectory, s
     {
         public Option<string> Stack { get; } = new("--stack")
         {
-            Description = "the stack whose Pulumi.<name>.yaml to read (required)",
+            Description = "the stack whose Pulumi.<name>.yaml to read (this or --all)",
             HelpName = "name",
-            Required = true,
+        };
+
+        public Option<bool> All { get; } = new("--all")
+        {
+            Description = "validate and render every Pulumi.<stack>.yaml of the project, and stacks.yaml, in one process; " +
+                "with --out, each into <dir>/<stack>/; exit code 2 if any is invalid, the others still rendered",
         };
 
         public Option<string> Out { get; } = new("--out")
@@ -51,14 +56,14 @@ public sealed partial record RenderOptions(string Stack, string? OutDirectory, s
             });
         }
 
-        public RenderOptions From(ParseResult parse, string workingDirectory)
-        {
-            var outDirectory = parse.GetValue(Out);
-            return new RenderOptions(
-                parse.GetValue(Stack)!,
-                outDirectory is null ? null : Path.GetFullPath(outDirectory, workingDirectory),
-                Path.GetFullPath(parse.GetValue(ProjectDir) ?? ".", workingDirectory));
-        }
+        public string ProjectDirectory(ParseResult parse, string workingDirectory) =>
+            Path.GetFullPath(parse.GetValue(ProjectDir) ?? ".", workingDirectory);
+
+        public string? OutDirectory(ParseResult parse, string workingDirectory) =>
+            parse.GetValue(Out) is { } outDirectory ? Path.GetFullPath(outDirectory, workingDirectory) : null;
+
+        public RenderOptions From(ParseResult parse, string workingDirectory) =>
+            new(parse.GetValue(Stack)!, OutDirectory(parse, workingDirectory), ProjectDirectory(parse, workingDirectory));
     }
 
     /// <summary>--out must be a folder, or not exist yet under folders (never a file, nor under one).</summary>

@@ -20,11 +20,12 @@ readonly marker='<!-- eks-ipvs render diff -->'
 readonly per_stack_limit=12000
 readonly total_limit=60000
 
-# The relative paths of every file under one or two stack folders, sorted, once each.
+# The relative paths of every rendered file under one or two stack folders, sorted, once each (not the list of
+# files the render tool keeps for itself, .eks-ipvs-render).
 files_of() {
   local dir
   for dir in "$@"; do
-    [ -d "$dir" ] && (cd "$dir" && find . -type f | sed 's|^\./||')
+    [ -d "$dir" ] && (cd "$dir" && find . -type f ! -name .eks-ipvs-render | sed 's|^\./||')
   done | LC_ALL=C sort -u
 }
 

@@ -46,7 +46,7 @@ public static class KubernetesUpgrade
         SpecResult result;
         try
         {
-            result = SpecValidator.Validate(StackFile.Load(projectDirectory, stack));
+            result = StackCheck.Validate(StackFile.Read(projectDirectory, stack));
         }
         catch (StackFileException e)
         {

@@ -100,7 +100,6 @@ public class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "render" }, "error: Option '--stack' is required.")]
     [InlineData(new[] { "render", "--stack" }, "error: Required argument missing for option: '--stack'.")]
     [InlineData(new[] { "render", "--stack", "dev", "--fast" }, "error: Unrecognized command or argument '--fast'.")]
     [InlineData(new[] { "render", "--stack", "dev", "--stack", "prod" }, "error: Option '--stack' expects a single argument but 2 were provided.")]
@@ -182,5 +181,41 @@ public class CliTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("render --stack <name> [--out <dir>]", stdout);
         Assert.Contains("exit code 2", stdout);
+    }
+
+    [Theory]
+    [InlineData(new[] { "render" }, "error: render: give either --stack <name> or --all")]
+    [InlineData(new[] { "render", "--stack", "dev", "--all" }, "error: render: give either --stack <name> or --all")]
+    [InlineData(new[] { "plan" }, "error: plan: give either --changed <file>... or --base <git ref>")]
+    [InlineData(new[] { "plan", "--changed", "README.md", "--base", "main" }, "error: plan: give either --changed <file>... or --base <git ref>")]
+    public void Render_and_plan_take_exactly_one_of_their_alternatives(string[] args, string message)
+    {
+        var (code, stdout, stderr) = Run(Repo.Root, args);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"{message}\nRun with --help for usage.\n", stderr);
+    }
+
+    [Fact]
+    public void Render_all_renders_every_stack_of_the_project_into_its_own_folder()
+    {
+        Project("config: {}\n", "alpha");
+        Project("config:\n  eks-ipvs:vpcCidr: banana\n", "beta");
+        var (code, stdout, stderr) = Run(_dir, "render", "--all", "--out", "out");
+        Assert.Equal(2, code);
+        Assert.True(File.Exists(Path.Combine(_dir, "out", "alpha", "nodegroups", "general.userdata")));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "out", "beta")));
+        Assert.Contains("1 of 2 stacks valid", stdout);
+        Assert.Contains("error: Pulumi.beta.yaml is invalid", stderr);
+    }
+
+    [Fact]
+    public void Plan_prints_the_stacks_a_change_reaches_as_json()
+    {
+        var (code, stdout, stderr) = Run(Repo.Root, "plan", "--changed", "infra/Spec/NodeBootstrap.cs", "README.md");
+        Assert.Equal(("", 0), (stderr, code));
+        var plan = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(["dev"], plan.GetProperty("stacks").EnumerateArray().Select(s => s.GetProperty("stack").GetString()));
+        Assert.Equal(["every stack", "none"], plan.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("reach").GetString()));
     }
 }
