@@ -11,30 +11,6 @@ public class FleetTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private const string StacksYaml = """
-        waves:
-          - name: dev
-            stacks: [dev, dev-*]
-            account: "111122223333"
-            environment: dev
-            maxParallel: 4
-          - name: staging
-            stacks: [staging-*]
-            account: "111122223333"
-            environment: staging
-          - name: prod
-            stacks: [prod-*]
-            account: "444455556666"
-            environment: production
-            maxParallel: 2
-        accounts:
-          "111122223333":
-            deployRole: arn:aws:iam::111122223333:role/deploy
-          "444455556666":
-            deployRole: arn:aws:iam::444455556666:role/deploy
-            previewRole: arn:aws:iam::444455556666:role/preview
-        """;
-
     /// <summary>The shipped Pulumi.yaml and dev stack, plus copies of dev in other regions.</summary>
     private void Project(params (string Stack, string Region)[] copies)
     {
@@ -45,7 +21,7 @@ public class FleetTests : IDisposable
         {
             File.WriteAllText(Path.Combine(_dir, $"Pulumi.{stack}.yaml"), dev.Replace("aws:region: eu-west-1", $"aws:region: {region}"));
         }
-        File.WriteAllText(Path.Combine(_dir, "stacks.yaml"), StacksYaml);
+        File.WriteAllText(Path.Combine(_dir, "stacks.yaml"), RolloutTests.ThreeWaves);
     }
 
     private static (int Code, string Out, string Err) Capture(Func<TextWriter, TextWriter, int> run)
@@ -182,7 +158,7 @@ public class FleetTests : IDisposable
         var plan = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(
             """[{"stack":"dev-eu","wave":"dev","region":"eu-central-1","account":"111122223333","role":"arn:aws:iam::111122223333:role/deploy","previewRole":"arn:aws:iam::111122223333:role/deploy","environment":"dev"},""" +
-            """{"stack":"prod-us","wave":"prod","region":"us-west-2","account":"444455556666","role":"arn:aws:iam::444455556666:role/deploy","previewRole":"arn:aws:iam::444455556666:role/preview","environment":"production"}]""",
+            """{"stack":"prod-us","wave":"prod","region":"us-west-2","account":"444455556666","role":"arn:aws:iam::444455556666:role/deploy","previewRole":"arn:aws:iam::444455556666:role/ci/preview","environment":"production"}]""",
             plan.GetProperty("stacks").GetRawText());
         var prod = plan.GetProperty("waves")[2];
         Assert.Equal(2, prod.GetProperty("maxParallel").GetInt32());

@@ -14,7 +14,8 @@ public class RolloutTests
             previewRole: arn:aws:iam::444455556666:role/ci/preview
         """;
 
-    private const string ThreeWaves = """
+    /// <summary>dev, staging and prod waves over two accounts; FleetTests renders a project with it too.</summary>
+    internal const string ThreeWaves = """
         waves:
           - name: dev
             stacks: [dev, dev-*]
