@@ -21,9 +21,10 @@
 # "verify: N passed, N failed". Notes and errors go to stderr.
 # Exit: 0 every check passed; 1 a check failed, the run timed out, kubectl failed or the pods could not be
 # deleted; 2 invalid arguments (one line per problem naming the argument, the value and what is allowed).
-# Needs bash 4.4+, kubectl, jq, coreutils (timeout, sha1sum or shasum). RBAC the caller needs: get, list on
-# nodes; get on services in namespace default (the kubernetes Service); create, get, list, delete on pods in
-# --namespace (create also with dryRun). Nothing else: no exec, attach, logs or node proxy.
+# Needs bash 4.4+, kubectl, jq, coreutils (timeout, sha1sum or shasum) and a Kubernetes 1.30+ API server
+# (recursiveReadOnly). RBAC the caller needs: get, list on nodes; get on services in namespace default (the
+# kubernetes Service); create, get, list, watch, delete on pods in --namespace (the server-side dry run is a
+# create; `kubectl delete --wait` gets and watches). Nothing else: no exec, attach, logs or node proxy.
 #
 # Checks per node: node-ready (only as a FAIL: a NotReady node, with its Ready condition's message),
 # proxy-mode (kube-proxy's GET 127.0.0.1:10249/proxyMode), ipvs-service (--mode ipvs: the kubernetes Service's
@@ -46,6 +47,9 @@
 # so the bandwidth plugin, has run) before the probes of that batch start.
 # Time: every kubectl call runs under `timeout` with what is left of --timeout, plus --request-timeout. When the
 # time is up, the checks of nodes not probed yet FAIL, the rest are judged, and the exit code is 1.
+# Limits: a termination message holds 4096 bytes, so the probe sends only what is judged (the conflist without
+# indentation, the tc output of two devices); a bigger result fails that node's checks with its size. An API server
+# older than 1.30 rejects recursiveReadOnly, which the dry run reports once.
 set -euo pipefail
 
 readonly PROG=verify-cluster

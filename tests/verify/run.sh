@@ -438,6 +438,23 @@ test_pods_refused_at_admission_fail_once_at_the_dry_run() {
   [[ $(grep -c 'PodSecurity' <<<"$ERR$OUT") == 1 ]] || { echo "the refusal is not reported exactly once"; return 1; }
 }
 
+test_pod_refused_at_create_fails_only_its_node() {
+  # The dry run (one pod per role, on the first node) passes; the quota then refuses the second node's probe.
+  run_case quota-partial --mode ipvs --skip-not-ready
+  expect_rc 1 && expect_hygiene || return 1
+  local pod why
+  pod=$(created bandwidth | jq -r --arg b "$B" 'select(.spec.nodeName == $b) | .metadata.name | sub("-bw-"; "-")')
+  why="node probe failed: could not create the probe pod: Error from server (Forbidden): error when creating \"STDIN\": pods \"$pod\" is forbidden: exceeded quota: eks-verify, requested: pods=1, used: pods=3, limited: pods=3"
+  expect_out "$(healthy_out | sed -e "s|^PASS $B \([a-z-]*\): .*|FAIL $B \1: $why|" | summary 5 5)"
+}
+
+test_result_too_big_for_a_termination_message_fails() {
+  run_case big-conflist --mode ipvs --skip-not-ready
+  expect_rc 1 && expect_hygiene || return 1
+  [[ $(grep -c "^FAIL $B [a-z-]*: node probe failed: the result is [0-9]* bytes, more than the 4096 a termination message holds$" <<<"$OUT") == 5 ]] ||
+    { echo "got: $(grep "$B" <<<"$OUT" | head -n 2 | tr '\n' '|')"; return 1; }
+}
+
 test_pod_listing_forbidden_ends_the_run_and_cleans_up() {
   run_case rbac-no-list --mode ipvs --skip-not-ready
   expect_rc 1 && expect_out "" && expect_hygiene || return 1
@@ -555,7 +572,7 @@ test_help_lists_options_and_rbac() {
   [[ $OUT == "Usage: bash infra/Cli/verify-cluster.sh --mode ipvs|nftables|iptables"* ]] || { echo "help: $(head -n 2 <<<"$OUT")"; return 1; }
   local want
   for want in --namespace --parallel --image --skip-not-ready "get, list on" "nodes" \
-    "create, get, list, delete on pods" "get on services in namespace default"; do
+    "create, get, list, watch, delete on pods" "get on services in namespace default"; do
     [[ $OUT == *"$want"* ]] || { echo "help lacks [$want]"; return 1; }
   done
 }
