@@ -63,7 +63,8 @@ readonly MODES=(ipvs nftables iptables)
 readonly RATE=10M RATE_BITS=10000000
 readonly RESULT_PATH=/dev/termination-log
 readonly CLEANUP_SECONDS=40 FORCE_SECONDS=30
-# Bandwidth plugin v1.5.x shapes with htb; VPC CNI v1.18.6 to v1.19.6 ship it (upstream returned to tbf in v1.6.0).
+# Bandwidth plugin v1.5.x shapes with htb, default class 1:30 (containernetworking/plugins v1.5.1 ifb_creator.go);
+# VPC CNI v1.18.6 to v1.19.6 fetch that release (their Makefile, FETCH_VERSION=1.5.1). v1.6.0 returned to tbf.
 readonly HTB_NOTE="htb: bandwidth plugin v1.5.x, shipped by VPC CNI v1.18.6-v1.19.6"
 
 usage() { # the header's Usage paragraph
