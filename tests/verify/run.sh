@@ -3,7 +3,9 @@
 # stand-in kubectl (tests/verify/stub/kubectl) first on PATH, which records every call and replays a recorded
 # cluster from tests/verify/fixtures/<scenario>/ (merged over fixtures/healthy/, see fixture()).
 # Prints "ok - NAME" / "not ok - NAME: REASON" per test, then exactly "verify-tests: N passed, N failed";
-# exits non-zero if any test failed. Needs bash, jq, shellcheck and coreutils timeout; no cluster.
+# exits non-zero if any test failed. Needs bash, jq, shellcheck, setsid and coreutils; no cluster.
+# Tests run up to 4 at a time (at most one per core) and are reported in name order. VERIFY_SCRIPT=PATH runs them
+# against another version of the script (e.g. `git show HEAD~1:infra/Cli/verify-cluster.sh`).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -606,6 +608,7 @@ done
 
 # The tests are independent (each has its own fixture and state): they run a few at a time, reported in order.
 jobs_max=$(nproc 2>/dev/null || echo 2)
+((jobs_max <= 4)) || jobs_max=4
 results=$work/results
 mkdir -p "$results"
 tests=()
