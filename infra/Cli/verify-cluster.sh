@@ -715,10 +715,14 @@ poll_pods() {
       | ([$s.containerStatuses[]?.state | (.waiting // .terminated // empty)] | first // {}) as $c
       | [.metadata.name, ($s.phase // "Pending"), ($s.podIP // ""),
          (if ($s.reason // "") != "" then $s.reason + (if ($s.message // "") != "" then ": " + $s.message else "" end)
-          else ($c.reason // "") + (if ($c.message // "") != "" and ($c.exitCode // 0) != 0 then ": " + ($c.message | gsub("\n"; " ")) else "" end) end),
+          else ($c.reason // "") + (if ($c.message // "") != "" and ($c.exitCode // 1) != 0 then ": " + ($c.message | gsub("\n"; " ")) else "" end) end),
          (($c.message // "") | gsub("\n"; "\u001e"))]
       | map(tostring | gsub("\u001f"; " ")) | join("\u001f")' <<<"$json")
 }
+
+# stuck WHY: true when a pending pod's container will not start without outside help, so waiting is pointless.
+# ImagePullBackOff comes after a failed pull (ErrImagePull alone may be a blip and is waited for).
+stuck() { [[ $1 == ImagePullBackOff* || $1 == InvalidImageName* || $1 == ErrImageNeverPull* ]]; }
 
 pause() { # sleep 2 s, or less if the deadline is nearer
   local left=$((deadline - SECONDS))
@@ -786,7 +790,13 @@ for ((start = 0; start < total; start += parallel)); do
             if [[ -n ${st_ip[$p]:-} ]]; then bw_ip[$n]=${st_ip[$p]}; else bw_err[$n]="the test pod runs but has no IP"; fi
             ;;
           Succeeded | Failed) bw_err[$n]="the test pod ended ($phase${why:+: $why}) instead of running" ;;
-          *) pending=$((pending + 1)) waiting[$n]="test pod $phase${why:+: $why}" ;;
+          *)
+            if stuck "$why"; then
+              bw_err[$n]="the test pod cannot start ($why); can the nodes pull --image $image?"
+            else
+              pending=$((pending + 1)) waiting[$n]="test pod $phase${why:+: $why}"
+            fi
+            ;;
         esac
       done
       ((pending)) || break
@@ -825,7 +835,13 @@ for ((start = 0; start < total; start += parallel)); do
       case $phase in
         Succeeded) probe_out[$n]=${st_msg[$p]:-} ;;
         Failed) probe_err[$n]="the probe pod failed${why:+ ($why)}" ;;
-        *) pending=$((pending + 1)) waiting[$n]="probe pod $phase${why:+: $why}" ;;
+        *)
+          if stuck "$why"; then
+            probe_err[$n]="the probe pod cannot start ($why); can the nodes pull --image $image?"
+          else
+            pending=$((pending + 1)) waiting[$n]="probe pod $phase${why:+: $why}"
+          fi
+          ;;
       esac
     done
     ((pending)) || break

@@ -476,6 +476,15 @@ test_test_pod_not_running_fails_the_limits() {
     { echo "got: $(tr '\n' '|' <<<"$OUT")"; return 1; }
 }
 
+test_image_pull_back_off_fails_at_once_and_names_the_image() {
+  run_case image-pull --mode ipvs --skip-not-ready
+  expect_rc 1 && expect_hygiene || return 1
+  local why='the test pod cannot start (ImagePullBackOff: Back-off pulling image "docker.io/nicolaka/netshoot:v0.15": ErrImagePull: failed to pull and unpack image "docker.io/nicolaka/netshoot:v0.15": failed to resolve reference "docker.io/nicolaka/netshoot:v0.15": dial tcp 54.236.113.205:443: i/o timeout); can the nodes pull --image docker.io/nicolaka/netshoot:v0.15?'
+  expect_out "$(healthy_out | sed -e "$(replace "$B" ingress-limit "$why")" -e "$(replace "$B" egress-limit "$why")" | summary 8 2)" || return 1
+  # No waiting for a pull that will not succeed by itself: one poll of the test pods.
+  [[ $(calls | grep -c 'role=bandwidth') == 1 ]] || { echo "polled the test pods more than once: $(calls | tr '\n' '|')"; return 1; }
+}
+
 test_hanging_probe_poll_times_out() {
   run_case hang-probe-poll --mode ipvs --timeout 3 --skip-not-ready
   expect_rc 1 && expect_hygiene || return 1
