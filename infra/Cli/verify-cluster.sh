@@ -348,49 +348,62 @@ result() { # PASS|FAIL NODE CHECK DETAIL
 declare -A P=()
 b64d() { [[ -z $1 ]] || base64 -d <<<"$1" 2>/dev/null || true; }
 
-# rate_bits RATE: tc's rate ("10Mbit", "1250Kbps", "9765Kibit") in bit/s, or empty when it is not one.
-rate_bits() {
-  awk -v r="$1" 'BEGIN {
-    split("bit 1 Kbit 1e3 Mbit 1e6 Gbit 1e9 Tbit 1e12 Kibit 1024 Mibit 1048576 Gibit 1073741824 bps 8 Kbps 8e3 Mbps 8e6 Gbps 8e9", a, " ")
-    for (i = 1; i < 27; i += 2) m[a[i]] = a[i + 1]
-    if (!match(r, /^[0-9]+(\.[0-9]+)?/)) exit
-    u = substr(r, RLENGTH + 1)
-    if (u in m) printf "%.0f\n", substr(r, 1, RLENGTH) * m[u] }'
+# tc_facts: what the node's tc output says about the veth and the IFB device, from one jq (a few forks per node,
+# not dozens: a run judges thousands of nodes). Sets tc_fact to 13 fields: per device kind, rate, rate in bit/s,
+# htb default class, that class's rate and its bit/s (veth first, then IFB), then whether the veth has the
+# ingress qdisc ffff:. tc leaves out "dev X" when asked for one device; tokens are matched, not columns.
+tc_facts() {
+  local facts
+  facts=$(jq -rn --arg vq "${P[vethQdisc]:-}" --arg vc "${P[vethClass]:-}" --arg iq "${P[ifbQdisc]:-}" \
+    --arg ic "${P[ifbClass]:-}" '
+    def dec: if . == "" then "" else (try @base64d catch "") end;
+    def lines: split("\n") | map([splits("[ \t]+")] | map(select(. != ""))) | map(select(length > 0));
+    def after($w): . as $t | (index($w)) as $i | if $i == null then "" else ($t[$i + 1] // "") end;
+    # tc prints rates with SI (or IEC) prefixes in bit/s, or in bytes/s with "bps".
+    def bits: ((capture("^(?<n>[0-9]+([.][0-9]+)?)(?<u>[A-Za-z]+)$"))? // null) as $m
+      | if $m == null then "" else
+          ({"bit": 1, "Kbit": 1e3, "Mbit": 1e6, "Gbit": 1e9, "Tbit": 1e12, "Kibit": 1024, "Mibit": 1048576,
+            "Gibit": 1073741824, "bps": 8, "Kbps": 8e3, "Mbps": 8e6, "Gbps": 8e9}[$m.u]) as $f
+          | if $f == null then "" else ($m.n | tonumber) * $f | floor | tostring end end;
+    def shaping($q; $c): ($q | dec | lines) as $ql
+      | ([$ql[] | select(.[0] == "qdisc" and (.[2:] | index("root")) != null)] | first // []) as $root
+      | ($root[1] // "") as $kind
+      | (if $kind == "tbf" then ($root | after("rate")) else "" end) as $rate
+      # htb sends unclassified traffic to its default class ("default 0x30" is class 1:30); its rate is the limit.
+      | (if $kind == "htb" then ($root | after("default") | sub("^0x"; "")) else "" end) as $dflt
+      | (if $dflt != "" then ([$c | dec | lines | .[] | select(.[0] == "class" and .[2] == "1:" + $dflt)] | first // []
+          | after("rate")) else "" end) as $crate
+      | [$kind, $rate, ($rate | bits), $dflt, $crate, ($crate | bits)];
+    shaping($vq; $vc) + shaping($iq; $ic)
+      + [[$vq | dec | lines | .[] | select(.[0] == "qdisc" and .[1] == "ingress" and .[2] == "ffff:")] | length > 0 | tostring]
+    | join("\u001f")')
+  IFS=$'\x1f' read -r -a tc_fact <<<"$facts"
 }
 
-# rate_ok RATE: true when tc's RATE is the annotated rate (tc rounds, so within 1 %).
-rate_ok() {
-  local b
-  b=$(rate_bits "$1")
-  [[ -n $b ]] && (((b - RATE_BITS) * 100 <= RATE_BITS && (RATE_BITS - b) * 100 <= RATE_BITS))
-}
+# rate_ok BITS: true when BITS (bit/s) is the annotated rate (tc rounds what it prints, so within 1 %).
+rate_ok() { [[ $1 =~ ^[0-9]+$ ]] && ((($1 - RATE_BITS) * 100 <= RATE_BITS && (RATE_BITS - $1) * 100 <= RATE_BITS)); }
 
-# shaping QDISC CLASS DEV: how DEV shapes, from `tc qdisc show dev` and `tc class show dev` (tc leaves out
-# "dev X" when asked for one device). Prints "ok|bad<TAB>detail".
+# shaping KIND RATE BITS DEF CLASS_RATE CLASS_BITS DEV: whether DEV shapes at the annotated rate; sets shaped (1/0)
+# and shaped_detail.
 shaping() {
-  local qd=$1 cl=$2 dev=$3 root kind rate def cls
-  root=$(awk '{ for (i = 3; i <= NF; i++) if ($i == "root") { print; exit } }' <<<"$qd")
-  kind=$(awk '{ print $2 }' <<<"$root")
+  local kind=$1 rate=$2 bits=$3 dflt=$4 crate=$5 cbits=$6 dev=$7
+  shaped=0
   case $kind in
     tbf)
-      rate=$(awk '{ for (i = 1; i < NF; i++) if ($i == "rate") { print $(i + 1); exit } }' <<<"$root")
-      if rate_ok "$rate"; then
-        printf 'ok\ttbf at %s on %s' "$rate" "$dev"
+      if rate_ok "$bits"; then
+        shaped=1 shaped_detail="tbf at $rate on $dev"
       else
-        printf 'bad\ttbf on %s shapes at %s, expected %s' "$dev" "${rate:-no rate}" "$RATE"
+        shaped_detail="tbf on $dev shapes at ${rate:-no rate}, expected $RATE"
       fi
       ;;
     htb)
-      # Traffic goes to the default class ("default 0x30" -> class 1:30); its rate is the limit.
-      def=$(awk '{ for (i = 1; i < NF; i++) if ($i == "default") { d = $(i + 1); sub(/^0x/, "", d); print d; exit } }' <<<"$root")
-      cls=$(awk -v id="1:$def" '$1 == "class" && $3 == id { for (i = 4; i < NF; i++) if ($i == "rate") { print $(i + 1); exit } }' <<<"$cl")
-      if [[ -n $def ]] && rate_ok "$cls"; then
-        printf 'ok\thtb class 1:%s at %s on %s (%s; upstream returned to tbf in v1.6.0)' "$def" "$cls" "$dev" "$HTB_NOTE"
+      if [[ -n $dflt ]] && rate_ok "$cbits"; then
+        shaped=1 shaped_detail="htb class 1:$dflt at $crate on $dev ($HTB_NOTE; upstream returned to tbf in v1.6.0)"
       else
-        printf 'bad\thtb on %s has no default class at %s (default class 1:%s, rate %s)' "$dev" "$RATE" "${def:-none}" "${cls:-none}"
+        shaped_detail="htb on $dev has no default class at $RATE (default class 1:${dflt:-none}, rate ${crate:-none})"
       fi
       ;;
-    *) printf 'bad\troot qdisc of %s is %s, expected tbf at %s' "$dev" "${kind:-none}" "$RATE" ;;
+    *) shaped_detail="root qdisc of $dev is ${kind:-none}, expected tbf at $RATE" ;;
   esac
 }
 
@@ -428,11 +441,23 @@ check_ipvs_service() { # NODE
 }
 
 veth_prefix='eni' # from the conflist's aws-cni plugin (vethPrefix), read by check_bandwidth_plugin
+iface_why='' shaped=0 shaped_detail='' tc_fact=()
+
+# first_cni_config NAMES: sets first to the CNI config containerd loads: of the .conf, .conflist and .json files,
+# the first by byte order of the name (containerd/go-cni sorts the names with Go's sort.Strings).
+first_cni_config() {
+  local LC_ALL=C f names
+  read -r -a names <<<"$1"
+  first=''
+  for f in "${names[@]}"; do
+    [[ $f =~ \.(conf|conflist|json)$ ]] || continue
+    if [[ -z $first || $f < $first ]]; then first=$f; fi
+  done
+}
 
 check_bandwidth_plugin() { # NODE
   local summary count caps plugins first
-  # containerd loads the first .conf/.conflist/.json by byte order of the name; another one first wins.
-  first=$(tr ' ' '\n' <<<"${P[cniFiles]:-}" | grep -E '\.(conf|conflist|json)$' | LC_ALL=C sort | head -n 1 || true)
+  first_cni_config "${P[cniFiles]:-}"
   veth_prefix=eni
   if [[ -z ${P[conflist]+x} ]]; then
     # aws-node writes the file when it starts; missing means it has not (yet) on this node.
@@ -466,60 +491,61 @@ check_bandwidth_plugin() { # NODE
   fi
 }
 
-# interface_problem NODE: why the test pod's host veth cannot be judged, or nothing. Never another device.
+# interface_problem NODE: sets iface_why to why the test pod's host veth cannot be judged, or to nothing. It never
+# falls back to another device.
 interface_problem() {
   local n=$1 want found route
+  iface_why=''
   if [[ -n ${bw_err[$n]:-} ]]; then
-    printf '%s' "${bw_err[$n]}"
+    iface_why=${bw_err[$n]}
     return
   fi
   want=${veth_prefix}${veth[$n]#eni}
   found=${P[veth]:-} route=${P[routeDev]:-}
   if [[ -n ${P[linkError]+x} ]]; then
-    printf 'ip -o link show failed on the node: %s' "${P[linkError]}"
+    iface_why="ip -o link show failed on the node: ${P[linkError]}"
   elif [[ -z $found ]]; then
-    printf 'the test pod %s (%s) has no host interface %s on the node (ip route get: %s)' "${bw_pod[$n]}" \
-      "${bw_ip[$n]:-no IP}" "$want" "${route:-${P[routeError]:-not asked, no pod IP}}"
+    iface_why="the test pod ${bw_pod[$n]} (${bw_ip[$n]:-no IP}) has no host interface $want on the node (ip route get: ${route:-${P[routeError]:-not asked, no pod IP}})"
   elif [[ $found != "$want" ]]; then
-    printf 'the interface ending in %s is %s, expected %s (VPC CNI prefix %s)' "${want: -11}" "$found" "$want" "$veth_prefix"
+    iface_why="the interface ending in ${want: -11} is $found, expected $want (VPC CNI prefix $veth_prefix)"
   elif [[ $route != "$want" ]]; then
-    printf 'ip route get %s leads to %s, not to the test pod'"'"'s interface %s' "${bw_ip[$n]:-?}" \
-      "${route:-nothing (${P[routeError]:-no route})}" "$want"
+    iface_why="ip route get ${bw_ip[$n]:-?} leads to ${route:-nothing (${P[routeError]:-no route})}, not to the test pod's interface $want"
   elif [[ -n ${P[tcError]+x} ]]; then
-    printf 'tc qdisc show dev %s failed on the node: %s' "$want" "${P[tcError]}"
+    iface_why="tc qdisc show dev $want failed on the node: ${P[tcError]}"
   fi
 }
 
 check_limits() { # NODE
-  local n=$1 why dev verdict detail filter ifb
-  why=$(interface_problem "$n")
-  if [[ -n $why ]]; then
-    result FAIL "$n" ingress-limit "$why"
-    result FAIL "$n" egress-limit "$why"
+  local n=$1 dev ifb filter
+  interface_problem "$n"
+  if [[ -n $iface_why ]]; then
+    result FAIL "$n" ingress-limit "$iface_why"
+    result FAIL "$n" egress-limit "$iface_why"
     return
   fi
   dev=${P[veth]}
+  tc_facts
   # Ingress (traffic to the pod) leaves the host through the veth: the plugin shapes its root.
-  IFS=$'\t' read -r verdict detail <<<"$(shaping "$(b64d "${P[vethQdisc]:-}")" "$(b64d "${P[vethClass]:-}")" "$dev")"
-  if [[ $verdict == ok ]]; then
-    result PASS "$n" ingress-limit "$detail, the test pod's host veth"
+  shaping "${tc_fact[@]:0:6}" "$dev"
+  if ((shaped)); then
+    result PASS "$n" ingress-limit "$shaped_detail, the test pod's host veth"
   else
-    result FAIL "$n" ingress-limit "$detail (the test pod's host veth)"
+    result FAIL "$n" ingress-limit "$shaped_detail (the test pod's host veth)"
   fi
   # Egress (traffic from the pod) enters the host on the veth: an ingress qdisc redirects it to an IFB device,
   # which shapes it on its root.
-  filter=$(b64d "${P[vethFilter]:-}")
   ifb=${P[ifb]:-}
-  if ! grep -Eq '^qdisc ingress ffff:' <<<"$(b64d "${P[vethQdisc]:-}")"; then
+  if [[ ${tc_fact[12]:-} != true ]]; then
     result FAIL "$n" egress-limit "no ingress qdisc ffff: on $dev, so nothing redirects the pod's egress"
   elif [[ -z $ifb ]]; then
+    filter=$(b64d "${P[vethFilter]:-}")
     result FAIL "$n" egress-limit "no mirred redirect in the ingress filters of $dev ($(oneline <<<"${filter:-no filters}" | cut -c1-200))"
   else
-    IFS=$'\t' read -r verdict detail <<<"$(shaping "$(b64d "${P[ifbQdisc]:-}")" "$(b64d "${P[ifbClass]:-}")" "$ifb")"
-    if [[ $verdict == ok ]]; then
-      result PASS "$n" egress-limit "$detail, the IFB device that $dev's ingress qdisc redirects to"
+    shaping "${tc_fact[@]:6:6}" "$ifb"
+    if ((shaped)); then
+      result PASS "$n" egress-limit "$shaped_detail, the IFB device that $dev's ingress qdisc redirects to"
     else
-      result FAIL "$n" egress-limit "$detail (the IFB device that $dev's ingress qdisc redirects to)"
+      result FAIL "$n" egress-limit "$shaped_detail (the IFB device that $dev's ingress qdisc redirects to)"
     fi
   fi
 }
