@@ -348,14 +348,18 @@ result() { # PASS|FAIL NODE CHECK DETAIL
 declare -A P=()
 b64d() { [[ -z $1 ]] || base64 -d <<<"$1" 2>/dev/null || true; }
 
-# tc_facts: what the node's tc output says about the veth and the IFB device, from one jq (a few forks per node,
-# not dozens: a run judges thousands of nodes). Sets tc_fact to 13 fields: per device kind, rate, rate in bit/s,
-# htb default class, that class's rate and its bit/s (veth first, then IFB), then whether the veth has the
-# ingress qdisc ffff:. tc leaves out "dev X" when asked for one device; tokens are matched, not columns.
-tc_facts() {
-  local facts
-  facts=$(jq -rn --arg vq "${P[vethQdisc]:-}" --arg vc "${P[vethClass]:-}" --arg iq "${P[ifbQdisc]:-}" \
-    --arg ic "${P[ifbClass]:-}" '
+# node_facts: the JSON and tc parsing of every node's result in one jq (a few processes per run, not per node: a
+# run judges hundreds of nodes). Sets, per node, conf_sum (for the conflist: "invalid", or TSV of the number of
+# bandwidth plugins, whether all have the bandwidth capability, the plugin types, the aws-cni vethPrefix) and
+# tc_sum (13 fields joined by US: per device kind, rate, rate in bit/s, htb default class, that class's rate and
+# its bit/s, the veth first, then the IFB device; then whether the veth has the ingress qdisc ffff:). tc leaves
+# out "dev X" when asked for one device, so tokens are matched, not columns.
+declare -A conf_sum=() tc_sum=()
+node_facts() {
+  local node conf tc
+  while IFS=$'\x1e' read -r node conf tc; do
+    conf_sum[$node]=$conf tc_sum[$node]=$tc
+  done < <(node_results | jq -Rsr '
     def dec: if . == "" then "" else (try @base64d catch "") end;
     def lines: split("\n") | map([splits("[ \t]+")] | map(select(. != ""))) | map(select(length > 0));
     def after($w): . as $t | (index($w)) as $i | if $i == null then "" else ($t[$i + 1] // "") end;
@@ -374,10 +378,30 @@ tc_facts() {
       | (if $dflt != "" then ([$c | dec | lines | .[] | select(.[0] == "class" and .[2] == "1:" + $dflt)] | first // []
           | after("rate")) else "" end) as $crate
       | [$kind, $rate, ($rate | bits), $dflt, $crate, ($crate | bits)];
-    shaping($vq; $vc) + shaping($iq; $ic)
-      + [[$vq | dec | lines | .[] | select(.[0] == "qdisc" and .[1] == "ingress" and .[2] == "ffff:")] | length > 0 | tostring]
-    | join("\u001f")')
-  IFS=$'\x1f' read -r -a tc_fact <<<"$facts"
+    # aws-node re-encodes the conflist, so it is parsed as JSON, never matched as text.
+    def conflist: (try fromjson catch null) as $c
+      | if ($c | type) != "object" or ($c.plugins | type) != "array" then "invalid"
+        else [$c.plugins[] | select(type == "object" and .type == "bandwidth")] as $bw
+          | [($bw | length), ([$bw[] | .capabilities.bandwidth == true] | all),
+             ([$c.plugins[] | (.type? // "?") | tostring] | join(", ")),
+             ([$c.plugins[] | select(type == "object" and .type == "aws-cni") | .vethPrefix // empty | tostring]
+              | first // "eni")] | @tsv
+        end;
+    split("\u001d")[] | select(length > 0) | split("\n") | .[0] as $node
+    | ([.[1:][] | select(contains("=")) | index("=") as $i | {key: .[:$i], value: .[$i + 1:]}] | from_entries) as $p
+    | [$node, ($p.conflist // "" | conflist),
+       (shaping($p.vethQdisc // ""; $p.vethClass // "") + shaping($p.ifbQdisc // ""; $p.ifbClass // "")
+        + [[$p.vethQdisc // "" | dec | lines | .[] | select(.[0] == "qdisc" and .[1] == "ingress" and .[2] == "ffff:")]
+           | length > 0 | tostring] | join("\u001f"))]
+    | join("\u001e")')
+}
+
+# node_results: every probe result, each after its node's name, separated by GS (0x1d).
+node_results() {
+  local n
+  for n in "${nodes[@]}"; do
+    [[ -z ${probe_out[$n]+x} ]] || printf '%s\n%s\x1d' "$n" "${probe_out[$n]}"
+  done
 }
 
 # rate_ok BITS: true when BITS (bit/s) is the annotated rate (tc rounds what it prints, so within 1 %).
@@ -464,15 +488,7 @@ check_bandwidth_plugin() { # NODE
     result FAIL "$1" bandwidth-plugin "$CNI_DIR/$CONFLIST does not exist${first:+ (containerd loads $first)}"
     return
   fi
-  # Parsed as JSON (aws-node re-encodes the file, so text matching is unreliable); one TSV line out.
-  summary=$(jq -rn --arg s "${P[conflist]}" '
-    ($s | try fromjson catch null) as $c
-    | if ($c | type) != "object" or ($c.plugins | type) != "array" then "invalid"
-      else [$c.plugins[] | select(type == "object" and .type == "bandwidth")] as $bw
-        | [($bw | length), ([$bw[] | .capabilities.bandwidth == true] | all),
-           ([$c.plugins[] | (.type? // "?") | tostring] | join(", ")),
-           ([$c.plugins[] | select(type == "object" and .type == "aws-cni") | .vethPrefix // empty | tostring] | first // "eni")] | @tsv
-      end')
+  summary=${conf_sum[$1]:-invalid}
   if [[ $summary == invalid ]]; then
     result FAIL "$1" bandwidth-plugin "$CNI_DIR/$CONFLIST is not valid JSON with a plugins list"
     return
@@ -524,7 +540,7 @@ check_limits() { # NODE
     return
   fi
   dev=${P[veth]}
-  tc_facts
+  IFS=$'\x1f' read -r -a tc_fact <<<"${tc_sum[$n]:-}"
   # Ingress (traffic to the pod) leaves the host through the veth: the plugin shapes its root.
   shaping "${tc_fact[@]:0:6}" "$dev"
   if ((shaped)); then
@@ -582,6 +598,7 @@ judge_node() { # NODE
 
 report() {
   local n
+  [[ $bandwidth != true ]] || node_facts
   for n in "${nodes[@]}"; do judge_node "$n"; done
   printf 'verify: %d passed, %d failed\n' "$passed" "$failed"
   ((failed == 0))
