@@ -332,6 +332,18 @@ test_missing_or_misrouted_veth_fails_and_never_uses_another_device() {
     -e "$(replace "$B" ingress-limit "$why_b")" -e "$(replace "$B" egress-limit "$why_b")" | summary 6 4)"
 }
 
+test_veth_prefix_comes_from_the_conflist() {
+  # 1-23's aws-node runs with vethPrefix "pod" (AWS_VPC_K8S_CNI_VETHPREFIX): its veths are pod<11 hex digits>.
+  # 2-45's conflist says "eni", but the interface with the test pod's digits is named pod…: not the VPC CNI's name.
+  run_case veth-prefix --mode ipvs --skip-not-ready
+  expect_rc 1 && expect_hygiene || return 1
+  local sa sb why
+  sa=$(created bandwidth | jq -j --arg a "$A" 'select(.spec.nodeName == $a) | .metadata.namespace, ".", .metadata.name' | sha1sum | cut -c1-11)
+  sb=$(created bandwidth | jq -j --arg b "$B" 'select(.spec.nodeName == $b) | .metadata.namespace, ".", .metadata.name' | sha1sum | cut -c1-11)
+  why="the interface ending in $sb is pod$sb, expected VETH($B) (VPC CNI prefix eni)"
+  expect_out "$(healthy_out | sed -e "s/VETH($A)/pod$sa/g" -e "$(replace "$B" ingress-limit "$why")" -e "$(replace "$B" egress-limit "$why")" | summary 8 2)"
+}
+
 test_tc_missing_in_the_image_fails() {
   run_case tc-missing --mode ipvs --skip-not-ready
   expect_rc 1 && expect_hygiene || return 1
