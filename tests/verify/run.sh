@@ -452,6 +452,12 @@ test_pods_refused_at_admission_fail_once_at_the_dry_run() {
   [[ $(grep -c 'PodSecurity' <<<"$ERR$OUT") == 1 ]] || { echo "the refusal is not reported exactly once"; return 1; }
 }
 
+test_webhook_without_dry_run_support_does_not_stop_the_run() {
+  run_case dry-run-unsupported --mode ipvs --skip-not-ready
+  expect_rc 0 && expect_out "$(healthy_out)" && expect_hygiene || return 1
+  expect_err_has 'verify-cluster: the server-side dry run could not run (Error from server (BadRequest): error when creating "STDIN": admission webhook "sidecar-injector.example.com" does not support dry run); going on without it'
+}
+
 test_pod_refused_at_create_fails_only_its_node() {
   # The dry run (one pod per role, on the first node) passes; the quota then refuses the second node's probe.
   run_case quota-partial --mode ipvs --skip-not-ready
