@@ -1,67 +1,78 @@
 #!/usr/bin/env bash
-# verify-cluster.sh: prove, on a live cluster, that every Ready Linux node runs what the project configured.
+# verify-cluster.sh: prove, on a live cluster, that every Linux node runs what the project configured.
 #
 # Usage: bash infra/Cli/verify-cluster.sh --mode ipvs|nftables|iptables [--scheduler rr] [--bandwidth true|false]
-#          [--kubeconfig PATH] [--timeout SECONDS] [--image IMAGE] [--node NAME]
-#   --mode        kube-proxy mode the stack sets (proxyMode); required
-#   --scheduler   IPVS scheduler (ipvsScheduler); only with --mode ipvs; default rr
-#   --bandwidth   whether the CNI bandwidth plugin must be active (bandwidthPlugin); default true
-#   --kubeconfig  kubeconfig file; default: kubectl's own choice (KUBECONFIG, then ~/.kube/config)
-#   --timeout     bound for the whole run in seconds; default 300 (deleting the helper pods afterwards gets
-#                 up to 40 s more)
-#   --image       image of the helper pods; default public.ecr.aws/amazonlinux/amazonlinux:2023 (ECR Public,
-#                 pullable from EKS nodes); it needs only `chroot` and `sleep`
-#   --node        check only this node
-# Output: per node and check one line "PASS <node> <check>: <detail>" or "FAIL <node> <check>: <detail>",
-# then "verify: N passed, N failed". Notes and errors go to stderr.
-# Exit: 0 every check passed; 1 a check failed, the run timed out, kubectl failed or the helper pods could not
-# be deleted; 2 invalid arguments (one line per problem naming the argument, the value and what is allowed).
-# Needs bash 4.4+, kubectl, jq and coreutils `timeout` (on macOS: brew install bash coreutils jq).
+#          [--kubeconfig PATH] [--namespace NS] [--timeout SECONDS] [--parallel N] [--image IMAGE] [--node NAME]
+#          [--skip-not-ready]
+#   --mode            kube-proxy mode the stack sets (proxyMode); required
+#   --scheduler       IPVS scheduler (ipvsScheduler); only with --mode ipvs; default rr
+#   --bandwidth       whether the CNI bandwidth plugin must be active (bandwidthPlugin); default true
+#   --kubeconfig      kubeconfig file; default: kubectl's own choice (KUBECONFIG, then ~/.kube/config)
+#   --namespace       namespace of the short-lived pods; it must admit privileged pods; default default
+#   --timeout         bound for the whole run in seconds; default 300 (deleting the pods afterwards gets up to
+#                     70 s more)
+#   --parallel        at most this many nodes are probed at once (pods of one role per batch); default 250
+#   --image           image of the pods; it must carry sh, curl, ipvsadm and tc (iproute-tc); default
+#                     docker.io/nicolaka/netshoot:v0.15; mirror it into a private registry for clusters
+#                     without internet egress (README, "Proof on a live cluster")
+#   --node            check only this node
+#   --skip-not-ready  skip NotReady nodes with a note instead of failing them
+# Output: per node and check "PASS <node> <check>: <detail>" or "FAIL <node> <check>: <detail>", then
+# "verify: N passed, N failed". Notes and errors go to stderr.
+# Exit: 0 every check passed; 1 a check failed, the run timed out, kubectl failed or the pods could not be
+# deleted; 2 invalid arguments (one line per problem naming the argument, the value and what is allowed).
+# Needs bash 4.4+, kubectl, jq, coreutils (timeout, sha1sum or shasum) and a Kubernetes 1.30+ API server
+# (recursiveReadOnly). RBAC the caller needs: get, list on nodes; get on services in namespace default (the
+# kubernetes Service); create, get, list, watch, delete on pods in --namespace (the server-side dry run is a
+# create; `kubectl delete --wait` gets and watches). Nothing else: no exec, attach, logs or node proxy.
 #
-# Checks per node: proxy-mode (kube-proxy's GET 127.0.0.1:10249/proxyMode), ipvs-service (--mode ipvs:
-# `ipvsadm -Ln` lists the kubernetes Service's ClusterIP:443 as a TCP virtual server with the scheduler),
-# bandwidth-plugin (--bandwidth true: /etc/cni/net.d/10-aws.conflist has exactly one plugin of type bandwidth,
-# with the bandwidth capability) and tbf-qdisc (--bandwidth true: a test pod annotated with 10M ingress and
-# egress limits runs on the node, and `tc qdisc show` has a tbf qdisc on that pod's host-side veth).
+# Checks per node: node-ready (only as a FAIL: a NotReady node, with its Ready condition's message),
+# proxy-mode (kube-proxy's GET 127.0.0.1:10249/proxyMode), ipvs-service (--mode ipvs: the kubernetes Service's
+# ClusterIP:443 is a TCP virtual server with the scheduler and at least one real server of weight > 0),
+# bandwidth-plugin (--bandwidth true: no other CNI config sorts before /etc/cni/net.d/10-aws.conflist, which has
+# exactly one plugin of type bandwidth with the bandwidth capability), ingress-limit and egress-limit
+# (--bandwidth true: a test pod annotated with 10M each way runs on the node; its host veth, named the VPC CNI way
+# and cross-checked with `ip route get`, has a tbf at 10M (ingress) and an ingress qdisc ffff: whose mirred
+# redirect leads to an IFB device with a tbf at 10M (egress); htb with a class at 10M is accepted with a note).
 #
-# Design. Node-side commands run in one short-lived helper pod per node that this script creates from an
-# explicit pod spec: nodeName pinned, every taint tolerated, hostNetwork (kube-proxy's 127.0.0.1:10249, the host's
-# IPVS table and qdiscs), privileged (ipvsadm needs NET_ADMIN), the host root mounted read-only at /host,
-# restartPolicy Never, activeDeadlineSeconds so it ends even if this script is killed. It runs
-# `chroot /host /bin/sh -c <probe>` once, so the node's own curl, ipvsadm, tc and ip are used, and prints
-# key=value lines (values that can hold newlines are base64); the script collects them with `kubectl logs` and
-# judges them locally (jq parses the conflist). One-shot pods + logs need no exec/attach streams and make every
-# kubectl call a plain request, which a stand-in kubectl can replay in tests.
-# `kubectl debug node/<node> --profile=sysadmin` builds a similar pod (privileged, host namespaces, / at /host,
-# all taints tolerated), but it names the pod node-debugger-<node>-<random> and prints the name only as text,
-# gives it no labels, and has no deadline; a timed-out or killed run could leave it behind. Here every pod
-# carries the label eks-verify/run=<run id>, so the EXIT trap deletes all of them with one label-selected
-# `kubectl delete`, including pods whose create call timed out after the API server had accepted it.
-# Order: with --bandwidth true the test pods (one per node) are created first and must be Running (their CNI ADD,
-# and so the bandwidth plugin, has run) before the helper pods look at the qdiscs; that wait gets at most half of
-# what is left of --timeout. The pods of all nodes are created before any is waited for, and polled together with
-# one label-selected `kubectl get pods`, so a run takes about as long as the slowest node, not the sum.
+# Design. Each node gets one short-lived hostNetwork pod ("probe") running this file's probe_node with the
+# image's own tools, no chroot: every check reads network-namespace or kernel state (kube-proxy's port, the IPVS
+# table, qdiscs) or /etc/cni/net.d, which the pod mounts read-only, so nodes without a host shell (Bottlerocket)
+# are checked like any other. The probe writes key=value lines to its termination message, so one
+# label-selected `kubectl get pods` reads the results of all nodes: no `kubectl logs` per node. The pods of one
+# role are created with one `kubectl create` of a List, after one server-side dry run of one pod per role that
+# shows admission (Pod Security, policy engines) and quota rejections once (a webhook that cannot take dry runs
+# only skips it, with a note). Every pod carries
+# eks-verify/run=<run id>; the EXIT trap deletes them by that label, and force-deletes them when a node died and
+# the pods cannot terminate. With --bandwidth true the test pods of a batch must be Running (their CNI ADD, and
+# so the bandwidth plugin, has run) before the probes of that batch start.
 # Time: every kubectl call runs under `timeout` with what is left of --timeout, plus --request-timeout. When the
 # time is up, the checks of nodes not probed yet FAIL, the rest are judged, and the exit code is 1.
-# Limits: the probe needs a shell on the host, so Bottlerocket nodes (no host shell) get no pods and FAIL as
-# "not checked"; the pods go to namespace default, which must admit privileged pods (Pod Security Admission).
+# Limits: a termination message holds 4096 bytes, so the probe sends only what is judged (the conflist without
+# indentation, the tc output of two devices); a bigger result fails that node's checks with its size. An API server
+# older than 1.30 rejects recursiveReadOnly, which the dry run reports once.
 set -euo pipefail
 
 readonly PROG=verify-cluster
-readonly NAMESPACE=default
-readonly CONFLIST=/etc/cni/net.d/10-aws.conflist
+readonly CNI_DIR=/etc/cni/net.d
+readonly CONFLIST=10-aws.conflist
+readonly HOST_MOUNT=/host
 readonly METRICS=127.0.0.1:10249
 readonly LABEL=eks-verify/run
 readonly SCHEDULERS=(rr wrr lc wlc lblc lblcr sh dh sed nq)
 readonly MODES=(ipvs nftables iptables)
-readonly RATE=10M
-readonly CLEANUP_SECONDS=40
+readonly RATE=10M RATE_BITS=10000000
+readonly RESULT_PATH=/dev/termination-log
+readonly CLEANUP_SECONDS=40 FORCE_SECONDS=30
+# Bandwidth plugin v1.5.x shapes with htb, default class 1:30 (containernetworking/plugins v1.5.1 ifb_creator.go);
+# VPC CNI v1.18.6 to v1.19.6 fetch that release (their Makefile, FETCH_VERSION=1.5.1). v1.6.0 returned to tbf.
+readonly HTB_NOTE="htb: bandwidth plugin v1.5.x, shipped by VPC CNI v1.18.6-v1.19.6"
 
 usage() { # the header's Usage paragraph
   sed -n '/^# Usage:/,/^#$/{/^#$/q;s/^# \{0,1\}//;p;}' "${BASH_SOURCE[0]}"
 }
 
-# --- Runs on the node (POSIX sh, inside `chroot /host`), shipped with `declare -f`. -------------------------
+# --- Runs on the node (POSIX sh, the image's tools, no chroot), shipped with `declare -f`. --------------------
 # kv KEY VALUE: one line; newlines in VALUE become spaces.
 kv() {
   printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n' ' ')"
@@ -70,46 +81,88 @@ kv() {
 kv64() {
   printf '%s=%s\n' "$1" "$(printf '%s' "$2" | base64 | tr -d '\n')"
 }
-# Environment from the pod spec: WANT_IPVS, WANT_BW (1/0), IPVS_VS (the kubernetes Service as ipvsadm writes
-# it, e.g. 172.20.0.1:443), CONFLIST, BW_POD_IP (the test pod's IP, may be empty).
+# Environment from the pod spec: WANT_IPVS, WANT_BW (1/0), IPVS_VS (the kubernetes Service as ipvsadm writes it,
+# e.g. 172.20.0.1:443), CNI_DIR (the node's /etc/cni/net.d as mounted), CONFLIST (file name), BW_POD_IP (the
+# test pod's IP, may be empty), VETH_SUFFIX (the 11 hex digits the VPC CNI puts after its veth prefix).
+# Everything goes into a termination message of at most 4096 bytes: only what is judged is sent.
 probe_node() {
   if ! command -v curl >/dev/null 2>&1; then
-    kv proxyModeError "curl not found on the node"
+    kv proxyModeError "curl not found in the probe image"
   elif out=$(curl -sSf --max-time 5 "http://127.0.0.1:10249/proxyMode" 2>&1); then
     kv proxyMode "$out"
   else
     kv proxyModeError "$out"
   fi
   if [ "${WANT_IPVS:-0}" = 1 ]; then
-    # Only IPVS_VS's block and a count go back: with thousands of Services the whole table is megabytes.
     if out=$(ipvsadm -Ln 2>&1); then
       kv ipvsServices "$(printf '%s\n' "$out" | awk '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ { n++ } END { print n + 0 }')"
-      kv64 ipvsadm "$(printf '%s\n' "$out" | awk -v vs="${IPVS_VS:?}" '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ { cur = ($1 == "TCP" && $2 == vs) } cur')"
+      # "<scheduler> <real servers> <real servers with weight > 0>" of IPVS_VS, empty when it is not there.
+      kv ipvs "$(printf '%s\n' "$out" | awk -v vs="${IPVS_VS:?}" '
+        $1 ~ /^(TCP|UDP|SCTP|FWM)$/ { cur = ($1 == "TCP" && $2 == vs); if (cur) { sched = $3; found = 1 }; next }
+        cur && $1 == "->" { n++; if ($4 + 0 > 0) w++ }
+        END { if (found) print sched, n + 0, w + 0 }')"
     else
       kv ipvsadmError "$out"
     fi
   fi
   if [ "${WANT_BW:-0}" = 1 ]; then
-    if [ -r "${CONFLIST:?}" ]; then kv64 conflist "$(cat "$CONFLIST")"; else kv conflistError missing; fi
-    # tc may be missing (iproute-tc is a package of its own); `ip link` also names each device's root qdisc.
-    if out=$(tc qdisc show 2>&1); then
-      kv64 tc "$out"
-    else
-      kv tcError "$out"
-      if out=$(ip -o link show 2>&1); then kv64 iplink "$out"; fi
+    names=''
+    for f in "${CNI_DIR:?}"/*; do
+      [ -e "$f" ] && names="$names ${f##*/}"
+    done
+    kv cniFiles "$names"
+    if [ -r "$CNI_DIR/${CONFLIST:?}" ]; then
+      # Leading blanks and line breaks go; JSON strings hold neither raw, so the content is unchanged.
+      kv conflist "$(sed 's/^[[:space:]]*//' "$CNI_DIR/$CONFLIST" | tr -d '\r\n')"
     fi
-    # The pod's host-side veth: VPC CNI routes each pod IP to it (e.g. "10.0.1.77 dev eni9b8c7d6e5f4 ...").
     if [ -n "${BW_POD_IP:-}" ]; then
-      kv podDev "$(ip route get "$BW_POD_IP" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)"
+      if out=$(ip route get "$BW_POD_IP" 2>&1); then
+        kv routeDev "$(printf '%s\n' "$out" | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)"
+      else
+        kv routeError "$out"
+      fi
+    fi
+    dev=''
+    if out=$(ip -o link show 2>&1); then
+      dev=$(printf '%s\n' "$out" | awk -F': ' -v s="${VETH_SUFFIX:?}" '{ n = $2; sub(/@.*/, "", n) }
+        length(n) > length(s) && substr(n, length(n) - length(s) + 1) == s { print n; exit }')
+      kv veth "$dev"
+    else
+      kv linkError "$out"
+    fi
+    if [ -n "$dev" ]; then
+      if out=$(tc qdisc show dev "$dev" 2>&1); then
+        kv64 vethQdisc "$out"
+        kv64 vethClass "$(tc class show dev "$dev" 2>&1)"
+        out=$(tc filter show dev "$dev" parent ffff: 2>&1)
+        kv64 vethFilter "$out"
+        ifb=$(printf '%s\n' "$out" | sed -n 's/.*Redirect to device \([^) ]*\).*/\1/p' | head -n 1)
+        if [ -n "$ifb" ]; then
+          kv ifb "$ifb"
+          kv64 ifbQdisc "$(tc qdisc show dev "$ifb" 2>&1)"
+          kv64 ifbClass "$(tc class show dev "$ifb" 2>&1)"
+        fi
+      else
+        kv tcError "$out"
+      fi
     fi
   fi
   kv end 1
+}
+# probe_main: the pod's command. The result goes to RESULT (the termination message file) and to the log.
+probe_main() {
+  out=$(probe_node)
+  if [ "$(printf '%s\n' "$out" | wc -c)" -gt 4096 ]; then
+    out="probeError=the result is $(printf '%s\n' "$out" | wc -c) bytes, more than the 4096 a termination message holds"
+  fi
+  printf '%s\n' "$out" >"${RESULT:?}"
+  printf '%s\n' "$out"
 }
 # ---------------------------------------------------------------------------------------------------------------
 
 note() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
-# oneline: stdin on one line (kubectl errors, pod logs) for a detail or a note.
+# oneline: stdin on one line (kubectl errors) for a detail or a note.
 oneline() { tr '\n' ' ' | sed 's/ *$//'; }
 
 # in_list VALUE ITEM...: true when VALUE is one of the items.
@@ -133,14 +186,17 @@ if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
 fi
 
 # --- Arguments ---------------------------------------------------------------------------------------------------
-mode='' scheduler=rr scheduler_given=0 bandwidth=true timeout_s=300 kubeconfig='' node_only=''
-image=public.ecr.aws/amazonlinux/amazonlinux:2023
+readonly OPTIONS="--mode, --scheduler, --bandwidth, --kubeconfig, --namespace, --timeout, --parallel, --image, --node, --skip-not-ready"
+mode='' scheduler=rr scheduler_given=0 bandwidth=true timeout_s=300 kubeconfig='' node_only='' namespace=default
+parallel=250 skip_not_ready=0
+image=docker.io/nicolaka/netshoot:v0.15
 errors=()
 while (($#)); do
   arg=$1
   shift
   case $arg in
     -h | --help) usage; exit 0 ;;
+    --skip-not-ready) skip_not_ready=1; continue ;;
     --*=*) name=${arg%%=*} value=${arg#*=} ;;
     --*)
       name=$arg
@@ -152,7 +208,7 @@ while (($#)); do
       shift
       ;;
     *)
-      errors+=("$arg: unexpected argument; allowed: --mode, --scheduler, --bandwidth, --kubeconfig, --timeout, --image, --node")
+      errors+=("$arg: unexpected argument; allowed: $OPTIONS")
       continue
       ;;
   esac
@@ -161,10 +217,12 @@ while (($#)); do
     --scheduler) scheduler=$value scheduler_given=1 ;;
     --bandwidth) bandwidth=$value ;;
     --kubeconfig) kubeconfig=$value ;;
+    --namespace) namespace=$value ;;
     --timeout) timeout_s=$value ;;
+    --parallel) parallel=$value ;;
     --image) image=$value ;;
     --node) node_only=$value ;;
-    *) errors+=("$name: unknown option; allowed: --mode, --scheduler, --bandwidth, --kubeconfig, --timeout, --image, --node") ;;
+    *) errors+=("$name: unknown option; allowed: $OPTIONS") ;;
   esac
 done
 
@@ -184,6 +242,12 @@ fi
 if [[ ! $timeout_s =~ ^[1-9][0-9]{0,4}$ ]] || ((timeout_s > 86400)); then
   errors+=("--timeout = $timeout_s: not a whole number of seconds in range; allowed: 1 to 86400")
 fi
+if [[ ! $parallel =~ ^[1-9][0-9]{0,4}$ ]] || ((parallel > 5000)); then
+  errors+=("--parallel = $parallel: not a whole number of nodes in range; allowed: 1 to 5000")
+fi
+if [[ ! $namespace =~ ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$ ]]; then
+  errors+=("--namespace = $namespace: not a namespace name; allowed: lower-case letters, digits and '-', 1 to 63 characters, starting and ending with a letter or digit")
+fi
 if [[ -z $image || $image =~ [[:space:]] ]]; then
   errors+=("--image = $image: not an image reference; allowed: a non-empty image name without spaces")
 fi
@@ -201,12 +265,20 @@ for tool in kubectl jq; do
   command -v "$tool" >/dev/null || { note "$tool not found on PATH"; exit 1; }
 done
 [[ -n $timeout_cmd ]] || { note "coreutils timeout not found on PATH (macOS: brew install coreutils)"; exit 1; }
+if command -v sha1sum >/dev/null; then
+  sha1=(sha1sum)
+elif command -v shasum >/dev/null; then
+  sha1=(shasum -a 1)
+else
+  note "sha1sum (coreutils) or shasum not found on PATH"
+  exit 1
+fi
 
 kube_args=()
 [[ -z $kubeconfig ]] || kube_args+=("--kubeconfig=$kubeconfig")
 checks=(proxy-mode)
 [[ $mode != ipvs ]] || checks+=(ipvs-service)
-[[ $bandwidth != true ]] || checks+=(bandwidth-plugin tbf-qdisc)
+[[ $bandwidth != true ]] || checks+=(bandwidth-plugin ingress-limit egress-limit)
 
 # --- Bounded kubectl ----------------------------------------------------------------------------------------------
 deadline=$((SECONDS + timeout_s))
@@ -219,36 +291,47 @@ kc() {
   "$timeout_cmd" --foreground -k 2 "$left" kubectl "${kube_args[@]}" --request-timeout="$((left < 30 ? left : 30))s" "$@"
 }
 
+# kc_budget SECONDS ARG...: kubectl on its own budget (cleanup runs after --timeout may be spent).
+kc_budget() {
+  local s=$1
+  shift
+  "$timeout_cmd" --foreground -k 2 "$s" kubectl "${kube_args[@]}" --request-timeout=20s "$@"
+}
+
 # timed_out RC: true when RC (of kc) means the run's deadline cut the call short.
 timed_out() { [[ $1 == 124 || $1 == 137 ]] || ((SECONDS >= deadline)); }
 
 # --- State ------------------------------------------------------------------------------------------------------
-nodes=()              # Ready Linux nodes, in the API's order
-declare -A bw_pod=()  # node -> bandwidth test pod
-declare -A bw_ip=()   # node -> its pod IP once Running
-declare -A bw_err=()  # node -> why the test pod is not usable
-declare -A probe_pod=() # node -> helper pod
-declare -A probe_out=() # node -> helper pod log (key=value lines)
-declare -A probe_err=() # node -> why there is no usable log
-declare -A waiting=()   # node -> last seen state of a pod still pending, for timeout messages
-declare -A not_checked=() # node -> why no pod is started there at all
+nodes=()                  # Linux, non-Fargate nodes to judge, in the API's order
+declare -A not_ready=()   # node -> its Ready condition, for the node-ready FAIL
+declare -A bw_pod=()      # node -> bandwidth test pod
+declare -A bw_ip=()       # node -> its pod IP once Running
+declare -A bw_err=()      # node -> why the test pod is not usable
+declare -A veth=()        # node -> the test pod's host veth as the VPC CNI names it (prefix eni)
+declare -A probe_pod=()   # node -> probe pod
+declare -A probe_out=()   # node -> probe result (key=value lines)
+declare -A probe_err=()   # node -> why there is no usable result
+declare -A waiting=()     # node -> last seen state of a pod still pending, for timeout messages
+declare -A refused=()     # node -> why no pod is started there at all
 run_id=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
 pods_created=0
-tmp=$(mktemp -d)
 passed=0
 failed=0
-service_ip=''
 service_vs=''
 
-# Delete every pod of this run, whatever happened; bounded on its own budget since --timeout may be spent.
+# Delete every pod of this run, whatever happened; bounded on its own budget since --timeout may be spent. When
+# the normal delete cannot finish (a node died, its pods stay Terminating), the pods are force-deleted.
 cleanup() {
   local rc=$? out
-  rm -rf "$tmp"
   if ((pods_created)); then
-    if ! out=$("$timeout_cmd" --foreground -k 2 "$CLEANUP_SECONDS" kubectl "${kube_args[@]}" --request-timeout=20s \
-      delete pods -n "$NAMESPACE" -l "$LABEL=$run_id" --ignore-not-found --now --wait --timeout=30s 2>&1); then
-      note "could not delete the helper pods ($(oneline <<<"$out")); delete them with: kubectl delete pods -n $NAMESPACE -l $LABEL=$run_id"
-      ((rc != 0)) || rc=1
+    if ! out=$(kc_budget "$CLEANUP_SECONDS" delete pods -n "$namespace" -l "$LABEL=$run_id" --ignore-not-found --now \
+      --wait --timeout=30s 2>&1); then
+      note "the pods did not go away ($(oneline <<<"$out")); force-deleting them (a node may have died mid-run)"
+      if ! out=$(kc_budget "$FORCE_SECONDS" delete pods -n "$namespace" -l "$LABEL=$run_id" --ignore-not-found \
+        --force --grace-period=0 --wait=false 2>&1); then
+        note "could not delete the pods ($(oneline <<<"$out")); delete them with: kubectl delete pods -n $namespace -l $LABEL=$run_id --force --grace-period=0"
+        ((rc != 0)) || rc=1
+      fi
     fi
   fi
   exit "$rc"
@@ -264,7 +347,90 @@ result() { # PASS|FAIL NODE CHECK DETAIL
 
 # --- Judging one node's probe output --------------------------------------------------------------------------
 declare -A P=()
-b64d() { jq -rn --arg s "$1" '$s | @base64d'; }
+b64d() { [[ -z $1 ]] || base64 -d <<<"$1" 2>/dev/null || true; }
+
+# node_facts: the JSON and tc parsing of every node's result in one jq (a few processes per run, not per node: a
+# run judges hundreds of nodes). Sets, per node, conf_sum (for the conflist: "invalid", or TSV of the number of
+# bandwidth plugins, whether all have the bandwidth capability, the plugin types, the aws-cni vethPrefix) and
+# tc_sum (13 fields joined by US: per device kind, rate, rate in bit/s, htb default class, that class's rate and
+# its bit/s, the veth first, then the IFB device; then whether the veth has the ingress qdisc ffff:). tc leaves
+# out "dev X" when asked for one device, so tokens are matched, not columns.
+declare -A conf_sum=() tc_sum=()
+node_facts() {
+  local node conf tc
+  while IFS=$'\x1e' read -r node conf tc; do
+    conf_sum[$node]=$conf tc_sum[$node]=$tc
+  done < <(node_results | jq -Rsr '
+    def dec: if . == "" then "" else (try @base64d catch "") end;
+    def lines: split("\n") | map([splits("[ \t]+")] | map(select(. != ""))) | map(select(length > 0));
+    def after($w): . as $t | (index($w)) as $i | if $i == null then "" else ($t[$i + 1] // "") end;
+    # tc prints rates with SI (or IEC) prefixes in bit/s, or in bytes/s with "bps".
+    def bits: ((capture("^(?<n>[0-9]+([.][0-9]+)?)(?<u>[A-Za-z]+)$"))? // null) as $m
+      | if $m == null then "" else
+          ({"bit": 1, "Kbit": 1e3, "Mbit": 1e6, "Gbit": 1e9, "Tbit": 1e12, "Kibit": 1024, "Mibit": 1048576,
+            "Gibit": 1073741824, "bps": 8, "Kbps": 8e3, "Mbps": 8e6, "Gbps": 8e9}[$m.u]) as $f
+          | if $f == null then "" else ($m.n | tonumber) * $f | floor | tostring end end;
+    def shaping($q; $c): ($q | dec | lines) as $ql
+      | ([$ql[] | select(.[0] == "qdisc" and (.[2:] | index("root")) != null)] | first // []) as $root
+      | ($root[1] // "") as $kind
+      | (if $kind == "tbf" then ($root | after("rate")) else "" end) as $rate
+      # htb sends unclassified traffic to its default class ("default 0x30" is class 1:30); its rate is the limit.
+      | (if $kind == "htb" then ($root | after("default") | sub("^0x"; "")) else "" end) as $dflt
+      | (if $dflt != "" then ([$c | dec | lines | .[] | select(.[0] == "class" and .[2] == "1:" + $dflt)] | first // []
+          | after("rate")) else "" end) as $crate
+      | [$kind, $rate, ($rate | bits), $dflt, $crate, ($crate | bits)];
+    # aws-node re-encodes the conflist, so it is parsed as JSON, never matched as text.
+    def conflist: (try fromjson catch null) as $c
+      | if ($c | type) != "object" or ($c.plugins | type) != "array" then "invalid"
+        else [$c.plugins[] | select(type == "object" and .type == "bandwidth")] as $bw
+          | [($bw | length), ([$bw[] | .capabilities.bandwidth == true] | all),
+             ([$c.plugins[] | (.type? // "?") | tostring] | join(", ")),
+             ([$c.plugins[] | select(type == "object" and .type == "aws-cni") | .vethPrefix // empty | tostring]
+              | first // "eni")] | @tsv
+        end;
+    split("\u001d")[] | select(length > 0) | split("\n") | .[0] as $node
+    | ([.[1:][] | select(contains("=")) | index("=") as $i | {key: .[:$i], value: .[$i + 1:]}] | from_entries) as $p
+    | [$node, ($p.conflist // "" | conflist),
+       (shaping($p.vethQdisc // ""; $p.vethClass // "") + shaping($p.ifbQdisc // ""; $p.ifbClass // "")
+        + [[$p.vethQdisc // "" | dec | lines | .[] | select(.[0] == "qdisc" and .[1] == "ingress" and .[2] == "ffff:")]
+           | length > 0 | tostring] | join("\u001f"))]
+    | join("\u001e")')
+}
+
+# node_results: every probe result, each after its node's name, separated by GS (0x1d).
+node_results() {
+  local n
+  for n in "${nodes[@]}"; do
+    [[ -z ${probe_out[$n]+x} ]] || printf '%s\n%s\x1d' "$n" "${probe_out[$n]}"
+  done
+}
+
+# rate_ok BITS: true when BITS (bit/s) is the annotated rate (tc rounds what it prints, so within 1 %).
+rate_ok() { [[ $1 =~ ^[0-9]+$ ]] && ((($1 - RATE_BITS) * 100 <= RATE_BITS && (RATE_BITS - $1) * 100 <= RATE_BITS)); }
+
+# shaping KIND RATE BITS DEF CLASS_RATE CLASS_BITS DEV: whether DEV shapes at the annotated rate; sets shaped (1/0)
+# and shaped_detail.
+shaping() {
+  local kind=$1 rate=$2 bits=$3 dflt=$4 crate=$5 cbits=$6 dev=$7
+  shaped=0
+  case $kind in
+    tbf)
+      if rate_ok "$bits"; then
+        shaped=1 shaped_detail="tbf at $rate on $dev"
+      else
+        shaped_detail="tbf on $dev shapes at ${rate:-no rate}, expected $RATE"
+      fi
+      ;;
+    htb)
+      if [[ -n $dflt ]] && rate_ok "$cbits"; then
+        shaped=1 shaped_detail="htb class 1:$dflt at $crate on $dev ($HTB_NOTE; upstream returned to tbf in v1.6.0)"
+      else
+        shaped_detail="htb on $dev has no default class at $RATE (default class 1:${dflt:-none}, rate ${crate:-none})"
+      fi
+      ;;
+    *) shaped_detail="root qdisc of $dev is ${kind:-none}, expected tbf at $RATE" ;;
+  esac
+}
 
 check_proxy_mode() { # NODE
   local got
@@ -281,117 +447,145 @@ check_proxy_mode() { # NODE
 }
 
 check_ipvs_service() { # NODE
-  local vs=$service_vs text line sched servers
-  if [[ -z ${P[ipvsadm]+x} ]]; then
+  local vs=$service_vs sched servers weighted
+  if [[ -z ${P[ipvs]+x} ]]; then
     result FAIL "$1" ipvs-service "ipvsadm -Ln failed on the node: ${P[ipvsadmError]:-no output}"
     return
   fi
-  text=$(b64d "${P[ipvsadm]}") # the virtual server's line and its real servers ("  -> addr:port ...")
-  line=$(awk -v vs="$vs" '$1 == "TCP" && $2 == vs { print; exit }' <<<"$text")
-  if [[ -z $line ]]; then
+  read -r sched servers weighted <<<"${P[ipvs]}"
+  if [[ -z $sched ]]; then
     result FAIL "$1" ipvs-service "no TCP virtual server $vs in ipvsadm -Ln (${P[ipvsServices]:-0} virtual servers)"
-    return
-  fi
-  sched=$(awk '{ print $3 }' <<<"$line")
-  servers=$(awk '$1 == "->" { n++ } END { print n + 0 }' <<<"$text")
-  if [[ $sched == "$scheduler" ]]; then
-    result PASS "$1" ipvs-service "TCP $vs $sched, $servers real servers"
+  elif [[ $sched != "$scheduler" ]]; then
+    result FAIL "$1" ipvs-service "TCP $vs uses scheduler $sched, expected $scheduler"
+  elif ((weighted == 0)); then
+    # A virtual server without a usable real server is what a broken endpoint sync looks like.
+    result FAIL "$1" ipvs-service "TCP $vs $sched has $servers real servers, $weighted of weight > 0; expected at least one (the API servers)"
   else
-    result FAIL "$1" ipvs-service "TCP $vs uses scheduler ${sched:-none}, expected $scheduler"
+    result PASS "$1" ipvs-service "TCP $vs $sched, $servers real servers"
   fi
+}
+
+veth_prefix='eni' # from the conflist's aws-cni plugin (vethPrefix), read by check_bandwidth_plugin
+iface_why='' shaped=0 shaped_detail='' tc_fact=()
+
+# first_cni_config NAMES: sets first to the CNI config containerd loads: of the .conf, .conflist and .json files,
+# the first by byte order of the name (containerd/go-cni sorts the names with Go's sort.Strings).
+first_cni_config() {
+  local LC_ALL=C f names
+  read -r -a names <<<"$1"
+  first=''
+  for f in "${names[@]}"; do
+    [[ $f =~ \.(conf|conflist|json)$ ]] || continue
+    if [[ -z $first || $f < $first ]]; then first=$f; fi
+  done
 }
 
 check_bandwidth_plugin() { # NODE
-  local summary count caps plugins
+  local summary count caps plugins first
+  first_cni_config "${P[cniFiles]:-}"
+  veth_prefix=eni
   if [[ -z ${P[conflist]+x} ]]; then
     # aws-node writes the file when it starts; missing means it has not (yet) on this node.
-    result FAIL "$1" bandwidth-plugin "$CONFLIST does not exist"
+    result FAIL "$1" bandwidth-plugin "$CNI_DIR/$CONFLIST does not exist${first:+ (containerd loads $first)}"
     return
   fi
-  # Parsed as JSON (aws-node re-encodes the file, so text matching is unreliable); one TSV line out.
-  summary=$(jq -rn --arg s "${P[conflist]}" '
-    ($s | @base64d | try fromjson catch null) as $c
-    | if ($c | type) != "object" or ($c.plugins | type) != "array" then "invalid"
-      else [$c.plugins[] | select(type == "object" and .type == "bandwidth")] as $bw
-        | [($bw | length), ([$bw[] | .capabilities.bandwidth == true] | all),
-           ([$c.plugins[] | (.type? // "?") | tostring] | join(", "))] | @tsv
-      end')
+  summary=${conf_sum[$1]:-invalid}
   if [[ $summary == invalid ]]; then
-    result FAIL "$1" bandwidth-plugin "$CONFLIST is not valid JSON with a plugins list"
+    result FAIL "$1" bandwidth-plugin "$CNI_DIR/$CONFLIST is not valid JSON with a plugins list"
     return
   fi
-  IFS=$'\t' read -r count caps plugins <<<"$summary"
-  if ((count == 0)); then
-    result FAIL "$1" bandwidth-plugin "no bandwidth plugin in $CONFLIST (plugins: $plugins)"
+  IFS=$'\t' read -r count caps plugins veth_prefix <<<"$summary"
+  if [[ $first != "$CONFLIST" ]]; then
+    result FAIL "$1" bandwidth-plugin "$first sorts before $CONFLIST in $CNI_DIR, so containerd loads it and not the VPC CNI's chain"
+  elif ((count == 0)); then
+    result FAIL "$1" bandwidth-plugin "no bandwidth plugin in $CNI_DIR/$CONFLIST (plugins: $plugins)"
   elif ((count > 1)); then
-    result FAIL "$1" bandwidth-plugin "$count bandwidth plugins in $CONFLIST, expected exactly one (plugins: $plugins)"
+    result FAIL "$1" bandwidth-plugin "$count bandwidth plugins in $CNI_DIR/$CONFLIST, expected exactly one (plugins: $plugins)"
   elif [[ $caps != true ]]; then
-    result FAIL "$1" bandwidth-plugin "the bandwidth plugin in $CONFLIST lacks capabilities.bandwidth=true, so pod annotations are ignored"
+    result FAIL "$1" bandwidth-plugin "the bandwidth plugin in $CNI_DIR/$CONFLIST lacks capabilities.bandwidth=true, so pod annotations are ignored"
   else
-    result PASS "$1" bandwidth-plugin "one bandwidth plugin in $CONFLIST (plugins: $plugins)"
+    result PASS "$1" bandwidth-plugin "one bandwidth plugin in $CNI_DIR/$CONFLIST, the first CNI config (plugins: $plugins)"
   fi
 }
 
-check_tbf() { # NODE
-  local text dev line rate other kind
-  if [[ -n ${bw_err[$1]:-} ]]; then
-    result FAIL "$1" tbf-qdisc "${bw_err[$1]}"
+# interface_problem NODE: sets iface_why to why the test pod's host veth cannot be judged, or to nothing. It never
+# falls back to another device.
+interface_problem() {
+  local n=$1 want found route
+  iface_why=''
+  if [[ -n ${bw_err[$n]:-} ]]; then
+    iface_why=${bw_err[$n]}
     return
   fi
-  dev=${P[podDev]:-}
-  if [[ -z ${P[tc]+x} ]]; then
-    if [[ -n ${P[iplink]+x} && -n $dev ]]; then
-      # "7: eni3a9f0c1d2e4@if3: <...> mtu 9001 qdisc tbf state UP ...": the root qdisc's kind follows "qdisc".
-      kind=$(b64d "${P[iplink]}" | awk -v d="$dev" '{ n = $2; sub(/@.*/, "", n); sub(/:$/, "", n) }
-        n == d { for (i = 3; i < NF; i++) if ($i == "qdisc") { print $(i + 1); exit } }')
-      if [[ $kind == tbf ]]; then
-        result PASS "$1" tbf-qdisc "tbf qdisc on $dev, the test pod's host veth (from ip link; tc qdisc show failed: ${P[tcError]})"
-      else
-        result FAIL "$1" tbf-qdisc "root qdisc of $dev, the test pod's host veth, is ${kind:-unknown}, not tbf (from ip link; tc qdisc show failed: ${P[tcError]})"
-      fi
-    else
-      result FAIL "$1" tbf-qdisc "tc qdisc show failed on the node: ${P[tcError]:-no output}"
-    fi
+  want=${veth_prefix}${veth[$n]#eni}
+  found=${P[veth]:-} route=${P[routeDev]:-}
+  if [[ -n ${P[linkError]+x} ]]; then
+    iface_why="ip -o link show failed on the node: ${P[linkError]}"
+  elif [[ -z $found ]]; then
+    iface_why="the test pod ${bw_pod[$n]} (${bw_ip[$n]:-no IP}) has no host interface $want on the node (ip route get: ${route:-${P[routeError]:-not asked, no pod IP}})"
+  elif [[ $found != "$want" ]]; then
+    iface_why="the interface ending in ${want: -11} is $found, expected $want (VPC CNI prefix $veth_prefix)"
+  elif [[ $route != "$want" ]]; then
+    iface_why="ip route get ${bw_ip[$n]:-?} leads to ${route:-nothing (${P[routeError]:-no route})}, not to the test pod's interface $want"
+  elif [[ -n ${P[tcError]+x} ]]; then
+    iface_why="tc qdisc show dev $want failed on the node: ${P[tcError]}"
+  fi
+}
+
+check_limits() { # NODE
+  local n=$1 dev ifb filter
+  interface_problem "$n"
+  if [[ -n $iface_why ]]; then
+    result FAIL "$n" ingress-limit "$iface_why"
+    result FAIL "$n" egress-limit "$iface_why"
     return
   fi
-  text=$(b64d "${P[tc]}")
-  other=$(awk '$1 == "qdisc" && $2 == "tbf" { n++ } END { print n + 0 }' <<<"$text")
-  if [[ -z $dev ]]; then
-    # The route to the test pod was not found: any tbf qdisc is the best evidence left.
-    line=$(awk '$1 == "qdisc" && $2 == "tbf" { print; exit }' <<<"$text")
-    if [[ -n $line ]]; then
-      result PASS "$1" tbf-qdisc "tbf qdisc on $(awk '{ print $5 }' <<<"$line") (the test pod's host veth was not found)"
-    else
-      result FAIL "$1" tbf-qdisc "no tbf qdisc in tc qdisc show (the test pod's host veth was not found)"
-    fi
-    return
-  fi
-  line=$(awk -v d="$dev" '$1 == "qdisc" && $2 == "tbf" && $4 == "dev" && $5 == d { print; exit }' <<<"$text")
-  if [[ -n $line ]]; then
-    rate=$(awk '{ for (i = 1; i < NF; i++) if ($i == "rate") { print $(i + 1); exit } }' <<<"$line")
-    result PASS "$1" tbf-qdisc "tbf qdisc on $dev, the test pod's host veth (rate ${rate:-unknown})"
-  elif awk -v d="$dev" '$1 == "qdisc" && $2 == "htb" && $5 == d { f = 1 } END { exit !f }' <<<"$text"; then
-    result FAIL "$1" tbf-qdisc "no tbf qdisc on $dev, the test pod's host veth, but an htb qdisc (CNI plugins v1.5.x shape with htb)"
+  dev=${P[veth]}
+  IFS=$'\x1f' read -r -a tc_fact <<<"${tc_sum[$n]:-}"
+  # Ingress (traffic to the pod) leaves the host through the veth: the plugin shapes its root.
+  shaping "${tc_fact[@]:0:6}" "$dev"
+  if ((shaped)); then
+    result PASS "$n" ingress-limit "$shaped_detail, the test pod's host veth"
   else
-    result FAIL "$1" tbf-qdisc "no tbf qdisc on $dev, the test pod's host veth ($other tbf qdiscs on the node)"
+    result FAIL "$n" ingress-limit "$shaped_detail (the test pod's host veth)"
+  fi
+  # Egress (traffic from the pod) enters the host on the veth: an ingress qdisc redirects it to an IFB device,
+  # which shapes it on its root.
+  ifb=${P[ifb]:-}
+  if [[ ${tc_fact[12]:-} != true ]]; then
+    result FAIL "$n" egress-limit "no ingress qdisc ffff: on $dev, so nothing redirects the pod's egress"
+  elif [[ -z $ifb ]]; then
+    filter=$(b64d "${P[vethFilter]:-}")
+    result FAIL "$n" egress-limit "no mirred redirect in the ingress filters of $dev ($(oneline <<<"${filter:-no filters}" | cut -c1-200))"
+  else
+    shaping "${tc_fact[@]:6:6}" "$ifb"
+    if ((shaped)); then
+      result PASS "$n" egress-limit "$shaped_detail, the IFB device that $dev's ingress qdisc redirects to"
+    else
+      result FAIL "$n" egress-limit "$shaped_detail (the IFB device that $dev's ingress qdisc redirects to)"
+    fi
   fi
 }
 
 judge_node() { # NODE
   local n=$1 line check reason
   P=()
+  if [[ -n ${not_ready[$n]:-} ]]; then
+    result FAIL "$n" node-ready "the node is not Ready (${not_ready[$n]}); nothing else was checked"
+    return
+  fi
+  if [[ -n ${refused[$n]:-} ]]; then
+    for check in "${checks[@]}"; do result FAIL "$n" "$check" "not checked: ${refused[$n]}"; done
+    return
+  fi
   if [[ -n ${probe_out[$n]+x} ]]; then
     while IFS= read -r line; do
       if [[ $line == *=* ]]; then P[${line%%=*}]=${line#*=}; fi
     done <<<"${probe_out[$n]}"
   fi
-  if [[ -n ${not_checked[$n]:-} ]]; then
-    for check in "${checks[@]}"; do result FAIL "$n" "$check" "not checked: ${not_checked[$n]}"; done
-    return
-  fi
   # The probe prints end=1 last: without it the output is cut short and nothing in it can be trusted.
   if [[ ${P[end]:-} != 1 ]]; then
-    reason=${probe_err[$n]:-"the helper pod's output is incomplete"}
+    reason=${probe_err[$n]:-${P[probeError]:-"the probe's result is incomplete"}}
     for check in "${checks[@]}"; do result FAIL "$n" "$check" "node probe failed: $reason"; done
     return
   fi
@@ -399,12 +593,13 @@ judge_node() { # NODE
   [[ $mode != ipvs ]] || check_ipvs_service "$n"
   if [[ $bandwidth == true ]]; then
     check_bandwidth_plugin "$n"
-    check_tbf "$n"
+    check_limits "$n"
   fi
 }
 
 report() {
   local n
+  [[ $bandwidth != true ]] || node_facts
   for n in "${nodes[@]}"; do judge_node "$n"; done
   printf 'verify: %d passed, %d failed\n' "$passed" "$failed"
   ((failed == 0))
@@ -415,7 +610,7 @@ abort_timeout() {
   local n
   note "timed out after ${timeout_s}s (--timeout) while $1"
   for n in "${nodes[@]}"; do
-    if [[ -z ${probe_out[$n]+x} && -z ${probe_err[$n]:-} && -z ${not_checked[$n]:-} ]]; then
+    if [[ -z ${probe_out[$n]+x} && -z ${probe_err[$n]:-} ]]; then
       probe_err[$n]="not finished when --timeout ${timeout_s}s ran out${waiting[$n]:+ (${waiting[$n]})}"
     fi
   done
@@ -432,27 +627,37 @@ api_failed() {
 
 # --- Nodes ----------------------------------------------------------------------------------------------------
 nodes_json=$(kc get nodes -o json) || api_failed $? "listing nodes"
-# One TSV line per node: name, verdict (ok or why it is skipped), OS image.
+# One line per node (fields joined by US): name, verdict (ok, not-ready or why it is skipped), Ready condition.
 node_lines=$(jq -r '.items[] | [.metadata.name,
-    (if (.status.nodeInfo.operatingSystem // .metadata.labels["kubernetes.io/os"]) != "linux" then "not Linux"
-     elif .metadata.labels["eks.amazonaws.com/compute-type"] == "fargate" then "Fargate (no host access)"
-     elif any(.status.conditions[]?; .type == "Ready" and .status == "True") then "ok"
-     else "not Ready" end), (.status.nodeInfo.osImage // "")] | @tsv' <<<"$nodes_json")
-while IFS=$'\t' read -r name verdict os; do
+    ((.status.conditions // []) | map(select(.type == "Ready")) | first) as $r
+    | (if (.status.nodeInfo.operatingSystem // .metadata.labels["kubernetes.io/os"]) != "linux" then "not Linux"
+       elif .metadata.labels["eks.amazonaws.com/compute-type"] == "fargate" then "Fargate (no host access)"
+       elif $r.status == "True" then "ok" else "not-ready" end),
+      (if $r == null then "no Ready condition"
+       else "Ready=\($r.status)" + (if ($r.reason // "") != "" then ", \($r.reason)" else "" end)
+         + (if ($r.message // "") != "" then ": \($r.message)" else "" end) end)] | join("\u001f")' <<<"$nodes_json")
+while IFS=$'\x1f' read -r name verdict ready; do
   [[ -n $name ]] || continue
   [[ -z $node_only || $name == "$node_only" ]] || continue
-  if [[ $verdict != ok ]]; then
-    note "skipping node $name: $verdict"
-    continue
-  fi
-  nodes+=("$name")
-  # Bottlerocket has no shell on the host for the probe: counted as failed, not silently passed.
-  [[ $os != Bottlerocket* ]] || not_checked[$name]="$os has no host shell for the node probe"
+  case $verdict in
+    ok) nodes+=("$name") ;;
+    not-ready)
+      if ((skip_not_ready)); then
+        note "skipping node $name: not Ready ($ready) (--skip-not-ready)"
+      else
+        nodes+=("$name")
+        not_ready[$name]=$ready
+      fi
+      ;;
+    *) note "skipping node $name: $verdict" ;;
+  esac
 done <<<"$node_lines"
 if ((${#nodes[@]} == 0)); then
-  if [[ -n $node_only ]]; then note "--node $node_only: no Ready Linux node by that name"; else note "no Ready Linux node to verify"; fi
+  if [[ -n $node_only ]]; then note "--node $node_only: no Linux node to check by that name"; else note "no Linux node to verify"; fi
   exit 1
 fi
+ready_nodes=()
+for n in "${nodes[@]}"; do [[ -n ${not_ready[$n]:-} ]] || ready_nodes+=("$n"); done
 
 if [[ $mode == ipvs ]]; then
   service_ip=$(kc get svc kubernetes -n default -o 'jsonpath={.spec.clusterIP}') ||
@@ -462,27 +667,83 @@ if [[ $mode == ipvs ]]; then
   if [[ $service_ip == *:* ]]; then service_vs="[$service_ip]:443"; else service_vs="$service_ip:443"; fi
 fi
 
-# --- Pods -------------------------------------------------------------------------------------------------------
-# create_pod NODE MANIFEST: true when created; otherwise false with kubectl's error in create_error.
-create_pod() {
-  local rc=0 out
-  pods_created=1
-  out=$(kc create -f - <<<"$2" 2>&1) || rc=$?
-  ((rc == 0)) && return 0
-  timed_out "$rc" && abort_timeout "creating pods on $1"
-  create_error=$(oneline <<<"$out")
-  return 1
-}
-create_error=''
+# --- Pod manifests ----------------------------------------------------------------------------------------------
+readonly RESOURCES='{"requests": {"cpu": "5m", "memory": "16Mi"}, "limits": {"memory": "64Mi"}}'
+snippet="$(declare -f kv kv64 probe_node probe_main)"$'\nprobe_main\n'
 
-declare -A st_phase=() st_ip=() st_reason=()
+# manifests ROLE BATCH NODE...: a List of this run's ROLE (bandwidth or probe) pods on the NODEs, from one jq.
+manifests() {
+  local role=$1 batch=$2 n pod
+  shift 2
+  for n in "$@"; do
+    if [[ $role == bandwidth ]]; then pod=${bw_pod[$n]}; else pod=${probe_pod[$n]}; fi
+    printf '%s\x1f%s\x1f%s\x1f%s\n' "$n" "$pod" "${bw_ip[$n]:-}" "${veth[$n]#eni}"
+  done | jq -R -s --arg role "$role" --arg batch "$batch" --arg ns "$namespace" --arg runlabel "$LABEL" \
+    --arg run "$run_id" --argjson deadline "$((timeout_s + 120))" --arg image "$image" --arg rate "$RATE" \
+    --arg sleep "$((timeout_s + 60))" --argjson res "$RESOURCES" --arg snippet "$snippet" \
+    --arg ipvs "$([[ $mode == ipvs ]] && echo 1 || echo 0)" --arg bw "$([[ $bandwidth == true ]] && echo 1 || echo 0)" \
+    --arg cnidir "$HOST_MOUNT$CNI_DIR" --arg conflist "$CONFLIST" --arg vs "$service_vs" --arg mount "$HOST_MOUNT" \
+    --arg result "$RESULT_PATH" '
+    # What every pod of this run shares: pinned to its node, every taint tolerated, one shot, bounded in time.
+    def meta($node; $name): {apiVersion: "v1", kind: "Pod",
+      metadata: {name: $name, namespace: $ns,
+        labels: {($runlabel): $run, "eks-verify/role": $role, "eks-verify/batch": $batch,
+          "app.kubernetes.io/name": "eks-verify"}},
+      spec: {nodeName: $node, restartPolicy: "Never", activeDeadlineSeconds: $deadline,
+        terminationGracePeriodSeconds: 1, automountServiceAccountToken: false, enableServiceLinks: false,
+        tolerations: [{operator: "Exists"}]}};
+    def test_pod($node; $name): meta($node; $name)
+      | .metadata.annotations = {"kubernetes.io/ingress-bandwidth": $rate, "kubernetes.io/egress-bandwidth": $rate}
+      | .spec.containers = [{name: "sleep", image: $image, command: ["sleep", $sleep], resources: $res}];
+    def probe_pod($node; $name; $ip; $suffix): meta($node; $name)
+      | .spec.hostNetwork = true
+      | .spec.containers = [{name: "probe", image: $image, command: ["sh", "-c", $snippet],
+          env: [{name: "WANT_IPVS", value: $ipvs}, {name: "WANT_BW", value: $bw}, {name: "IPVS_VS", value: $vs},
+                {name: "BW_POD_IP", value: $ip}, {name: "VETH_SUFFIX", value: $suffix},
+                {name: "CNI_DIR", value: $cnidir}, {name: "CONFLIST", value: $conflist},
+                {name: "RESULT", value: $result}, {name: "LC_ALL", value: "C"}],
+          resources: $res,
+          terminationMessagePath: $result, terminationMessagePolicy: "FallbackToLogsOnError",
+          securityContext: {privileged: true},
+          volumeMounts: [{name: "host", mountPath: $mount, readOnly: true, recursiveReadOnly: "IfPossible"}]}]
+      | .spec.volumes = [{name: "host", hostPath: {path: "/", type: "Directory"}}];
+    {apiVersion: "v1", kind: "List", items: [split("\n")[] | select(length > 0) | split("\u001f")
+      | if $role == "bandwidth" then test_pod(.[0]; .[1]) else probe_pod(.[0]; .[1]; .[2]; .[3]) end]}'
+}
+
+# --- Creating and polling ----------------------------------------------------------------------------------------
+declare -A create_err=()
+# create_list LIST_JSON NAME...: one `kubectl create` for all NAMEs; create_err[NAME] says why one was not created.
+create_list() {
+  local list=$1 rc=0 out name line generic
+  shift
+  pods_created=1
+  out=$(kc create -f - <<<"$list" 2>&1) || rc=$?
+  ((rc == 0)) && return 0
+  timed_out "$rc" && abort_timeout "creating pods"
+  # kubectl creates the items one by one and names each failure: 'pods "NAME" is forbidden: ...'.
+  generic=''
+  while IFS= read -r line; do
+    [[ -n $line && $line != pod/*' created' ]] || continue
+    for name in "$@"; do
+      [[ $line == *"\"$name\""* ]] && { create_err[$name]=$line; continue 2; }
+    done
+    generic+=${generic:+ }$line
+  done <<<"$out"
+  for name in "$@"; do
+    grep -qx "pod/$name created" <<<"$out" || create_err[$name]=${create_err[$name]:-${generic:-kubectl create failed (exit $rc)}}
+  done
+}
+
+declare -A st_phase=() st_ip=() st_why=() st_msg=()
 poll_failures=0
-# poll_pods ROLE: phase, pod IP and waiting/terminated reason of this run's ROLE pods into st_*, by pod name.
-# Runs in this shell (not in $(...)) so that a timeout can end the run.
+# poll_pods ROLE BATCH: phase, pod IP, why (pod reason and message first, e.g. OutOfpods, then the container's)
+# and the termination message of this run's pods into st_*, by pod name. One call for all of them. Runs in this
+# shell (not in $(...)) so that a timeout can end the run.
 poll_pods() {
-  local json rc=0 name phase ip reason
-  st_phase=() st_ip=() st_reason=()
-  json=$(kc get pods -n "$NAMESPACE" -l "$LABEL=$run_id,eks-verify/role=$1" -o json) || rc=$?
+  local json rc=0 name phase ip why msg
+  st_phase=() st_ip=() st_why=() st_msg=()
+  json=$(kc get pods -n "$namespace" -l "$LABEL=$run_id,eks-verify/role=$1,eks-verify/batch=$2" -o json) || rc=$?
   if ((rc)); then
     timed_out "$rc" && abort_timeout "waiting for the $1 pods"
     # A failed poll is retried (the API may blip), but not forever: RBAC or a dead endpoint will not heal.
@@ -491,120 +752,155 @@ poll_pods() {
     return 0
   fi
   poll_failures=0
-  # Fields joined by US (0x1f), not tabs: read would merge empty tab-separated fields.
-  while IFS=$'\x1f' read -r name phase ip reason; do
-    st_phase[$name]=$phase st_ip[$name]=$ip st_reason[$name]=$reason
-  done < <(jq -r '.items[] | [.metadata.name, (.status.phase // "Pending"), (.status.podIP // ""),
-      ((([.status.containerStatuses[]?.state | (.waiting.reason // .terminated.reason // empty)] | first)
-        // .status.reason // "") | tostring)] | join("\u001f")' <<<"$json")
+  # Fields joined by US (0x1f), the message's newlines as RS (0x1e): one line per pod.
+  while IFS=$'\x1f' read -r name phase ip why msg; do
+    st_phase[$name]=$phase st_ip[$name]=$ip st_why[$name]=$why st_msg[$name]=${msg//$'\x1e'/$'\n'}
+  done < <(jq -r '.items[] | .status as $s
+      | ([$s.containerStatuses[]?.state | (.waiting // .terminated // empty)] | first // {}) as $c
+      | [.metadata.name, ($s.phase // "Pending"), ($s.podIP // ""),
+         (if ($s.reason // "") != "" then $s.reason + (if ($s.message // "") != "" then ": " + $s.message else "" end)
+          else ($c.reason // "") + (if ($c.message // "") != "" and ($c.exitCode // 1) != 0 then ": " + ($c.message | gsub("\n"; " ")) else "" end) end),
+         (($c.message // "") | gsub("\n"; "\u001e"))]
+      | map(tostring | gsub("\u001f"; " ")) | join("\u001f")' <<<"$json")
 }
+
+# stuck WHY: true when a pending pod's container will not start without outside help, so waiting is pointless.
+# ImagePullBackOff comes after a failed pull (ErrImagePull alone may be a blip and is waited for).
+stuck() { [[ $1 == ImagePullBackOff* || $1 == InvalidImageName* || $1 == ErrImageNeverPull* ]]; }
 
 pause() { # sleep 2 s, or less if the deadline is nearer
   local left=$((deadline - SECONDS))
   ((left <= 0)) || sleep $((left < 2 ? left : 2))
 }
 
-pod_meta() { # NAME ROLE NODE: the metadata and the placement every pod of this run shares
-  jq -n --arg name "$1" --arg role "$2" --arg node "$3" --arg ns "$NAMESPACE" --arg runlabel "$LABEL" \
-    --arg run "$run_id" --argjson deadline "$((timeout_s + 120))" '{
-      apiVersion: "v1", kind: "Pod",
-      metadata: {name: $name, namespace: $ns,
-        labels: {($runlabel): $run, "eks-verify/role": $role, "app.kubernetes.io/name": "eks-verify"}},
-      spec: {nodeName: $node, restartPolicy: "Never", activeDeadlineSeconds: $deadline,
-        terminationGracePeriodSeconds: 1, automountServiceAccountToken: false,
-        tolerations: [{operator: "Exists"}]}}'
+# veth_name NAMESPACE POD: the host-side veth the VPC CNI gives the pod: "eni" and the first 11 hex digits of
+# sha1("<namespace>.<pod>") (aws/amazon-vpc-cni-k8s pkg/networkutils/names.go).
+veth_name() {
+  local h
+  h=$(printf '%s.%s' "$1" "$2" | "${sha1[@]}")
+  printf 'eni%s' "${h:0:11}"
 }
 
-if [[ $bandwidth == true ]]; then
-  note "starting a bandwidth test pod on $((${#nodes[@]} - ${#not_checked[@]})) node(s)"
-  i=0
-  for n in "${nodes[@]}"; do
-    i=$((i + 1))
-    [[ -z ${not_checked[$n]:-} ]] || continue
-    bw_pod[$n]="eks-verify-bw-$run_id-$((i - 1))"
-    manifest=$(pod_meta "${bw_pod[$n]}" bandwidth "$n" | jq --arg image "$image" --arg rate "$RATE" \
-      --argjson sleep "$((timeout_s + 60))" '
-        .metadata.annotations = {"kubernetes.io/ingress-bandwidth": $rate, "kubernetes.io/egress-bandwidth": $rate}
-        | .spec.containers = [{name: "sleep", image: $image, command: ["sleep", ($sleep | tostring)]}]')
-    create_pod "$n" "$manifest" || bw_err[$n]="could not create the test pod: $create_error"
+# --- Preflight: one server-side dry run of one pod per role ---------------------------------------------------
+if ((${#ready_nodes[@]})); then
+  n=${ready_nodes[0]}
+  bw_pod[$n]="eks-verify-bw-$run_id-0" probe_pod[$n]="eks-verify-$run_id-0" veth[$n]=$(veth_name "$namespace" "eks-verify-bw-$run_id-0")
+  list=$({ [[ $bandwidth != true ]] || manifests bandwidth 0 "$n"; manifests probe 0 "$n"; } |
+    jq -s '{apiVersion: "v1", kind: "List", items: map(.items[])}')
+  rc=0
+  out=$(kc create --dry-run=server -f - <<<"$list" 2>&1) || rc=$?
+  if ((rc)) && [[ $out == *"does not support dry run"* ]]; then
+    # A webhook that does not declare sideEffects None fails every dry run; the real create may still pass it.
+    note "the server-side dry run could not run ($(grep -v '^pod/' <<<"$out" | oneline)); going on without it"
+  elif ((rc)); then
+    timed_out "$rc" && abort_timeout "the server-side dry run"
+    why=$(grep -v '^pod/' <<<"$out" | oneline | sed -E "s/eks-verify-(bw-)?$run_id-0/<pod>/g")
+    note "namespace $namespace refuses this run's pods (server-side dry run, nothing was created): ${why:-kubectl exit $rc}"
+    for n in "${ready_nodes[@]}"; do refused[$n]="namespace $namespace refuses this run's pods (server-side dry run; the API server's answer is above)"; done
+    report
+    exit 1
+  fi
+fi
+
+# --- Batches of at most --parallel nodes ----------------------------------------------------------------------------
+note "checking ${#ready_nodes[@]} node(s) in batches of at most $parallel"
+total=${#ready_nodes[@]}
+for ((start = 0; start < total; start += parallel)); do
+  batch=$((start / parallel))
+  batch_nodes=("${ready_nodes[@]:start:parallel}")
+
+  if [[ $bandwidth == true ]]; then
+    names=()
+    for ((i = 0; i < ${#batch_nodes[@]}; i++)); do
+      n=${batch_nodes[i]}
+      bw_pod[$n]="eks-verify-bw-$run_id-$((start + i))"
+      veth[$n]=$(veth_name "$namespace" "${bw_pod[$n]}")
+      names+=("${bw_pod[$n]}")
+    done
+    create_list "$(manifests bandwidth "$batch" "${batch_nodes[@]}")" "${names[@]}"
+    for n in "${batch_nodes[@]}"; do
+      [[ -z ${create_err[${bw_pod[$n]}]:-} ]] || bw_err[$n]="could not create the test pod: ${create_err[${bw_pod[$n]}]}"
+    done
+    # Wait until each test pod runs (its CNI ADD is done) or ended; keep half the time left for the probes.
+    batches_left=$(((total - start + parallel - 1) / parallel))
+    bw_wait=$(((deadline - SECONDS) / (2 * batches_left)))
+    bw_until=$((SECONDS + bw_wait))
+    while :; do
+      poll_pods bandwidth "$batch"
+      pending=0
+      for n in "${batch_nodes[@]}"; do
+        [[ -z ${bw_err[$n]:-} && -z ${bw_ip[$n]+x} ]] || continue
+        p=${bw_pod[$n]}
+        phase=${st_phase[$p]:-Pending} why=${st_why[$p]:-}
+        case $phase in
+          Running)
+            if [[ -n ${st_ip[$p]:-} ]]; then bw_ip[$n]=${st_ip[$p]}; else bw_err[$n]="the test pod runs but has no IP"; fi
+            ;;
+          Succeeded | Failed) bw_err[$n]="the test pod ended ($phase${why:+: $why}) instead of running" ;;
+          *)
+            if stuck "$why"; then
+              bw_err[$n]="the test pod cannot start ($why); can the nodes pull --image $image?"
+            else
+              pending=$((pending + 1)) waiting[$n]="test pod $phase${why:+: $why}"
+            fi
+            ;;
+        esac
+      done
+      ((pending)) || break
+      if ((SECONDS >= bw_until)); then
+        for n in "${batch_nodes[@]}"; do
+          [[ -n ${bw_err[$n]:-} || -n ${bw_ip[$n]+x} ]] ||
+            bw_err[$n]="the test pod did not become Running within ${bw_wait}s (${waiting[$n]})"
+        done
+        break
+      fi
+      pause
+    done
+  else
+    for n in "${batch_nodes[@]}"; do veth[$n]=eni; done
+  fi
+
+  names=()
+  for ((i = 0; i < ${#batch_nodes[@]}; i++)); do
+    n=${batch_nodes[i]}
+    probe_pod[$n]="eks-verify-$run_id-$((start + i))"
+    names+=("${probe_pod[$n]}")
   done
-  # Wait until each test pod runs (its CNI ADD is done) or ended; keep half the remaining time for the probes.
-  bw_wait=$(((deadline - SECONDS) / 2))
-  bw_until=$((SECONDS + bw_wait))
+  create_list "$(manifests probe "$batch" "${batch_nodes[@]}")" "${names[@]}"
+  for n in "${batch_nodes[@]}"; do
+    [[ -z ${create_err[${probe_pod[$n]}]:-} ]] || probe_err[$n]="could not create the probe pod: ${create_err[${probe_pod[$n]}]}"
+  done
+
+  # Wait for each probe pod to end; its result is in the same answer (the termination message).
   while :; do
-    poll_pods bandwidth
+    poll_pods probe "$batch"
     pending=0
-    for n in "${nodes[@]}"; do
-      [[ -n ${bw_pod[$n]:-} && -z ${bw_err[$n]:-} && -z ${bw_ip[$n]+x} ]] || continue
-      p=${bw_pod[$n]}
-      phase=${st_phase[$p]:-Pending} reason=${st_reason[$p]:-}
+    for n in "${batch_nodes[@]}"; do
+      [[ -z ${probe_err[$n]:-} && -z ${probe_out[$n]+x} ]] || continue
+      p=${probe_pod[$n]}
+      phase=${st_phase[$p]:-Pending} why=${st_why[$p]:-}
       case $phase in
-        Running) bw_ip[$n]=${st_ip[$p]:-} ;;
-        Succeeded | Failed) bw_err[$n]="the test pod ended ($phase${reason:+: $reason}) instead of running" ;;
-        *) pending=$((pending + 1)) waiting[$n]="test pod $phase${reason:+: $reason}" ;;
+        Succeeded) probe_out[$n]=${st_msg[$p]:-} ;;
+        Failed) probe_err[$n]="the probe pod failed${why:+ ($why)}" ;;
+        *)
+          if stuck "$why"; then
+            probe_err[$n]="the probe pod cannot start ($why); can the nodes pull --image $image?"
+          else
+            pending=$((pending + 1)) waiting[$n]="probe pod $phase${why:+: $why}"
+          fi
+          ;;
       esac
     done
     ((pending)) || break
-    if ((SECONDS >= bw_until)); then
-      for n in "${nodes[@]}"; do
-        [[ -z ${bw_pod[$n]:-} || -n ${bw_err[$n]:-} || -n ${bw_ip[$n]+x} ]] ||
-          bw_err[$n]="the test pod did not become Running within ${bw_wait}s (${waiting[$n]})"
-      done
-      break
-    fi
+    ((SECONDS < deadline)) || abort_timeout "waiting for the probe pods"
     pause
   done
-fi
 
-note "starting a helper pod on $((${#nodes[@]} - ${#not_checked[@]})) node(s)"
-snippet="$(declare -f kv kv64 probe_node)"$'\nprobe_node\n'
-i=0
-for n in "${nodes[@]}"; do
-  i=$((i + 1))
-  [[ -z ${not_checked[$n]:-} ]] || continue
-  probe_pod[$n]="eks-verify-$run_id-$((i - 1))"
-  manifest=$(pod_meta "${probe_pod[$n]}" probe "$n" | jq --arg image "$image" --arg snippet "$snippet" \
-    --arg ipvs "$([[ $mode == ipvs ]] && echo 1 || echo 0)" --arg bw "$([[ $bandwidth == true ]] && echo 1 || echo 0)" \
-    --arg ip "${bw_ip[$n]:-}" --arg conflist "$CONFLIST" --arg vs "$service_vs" '
-      .spec.hostNetwork = true
-      | .spec.containers = [{name: "probe", image: $image,
-          command: ["chroot", "/host", "/bin/sh", "-c", $snippet],
-          env: [{name: "WANT_IPVS", value: $ipvs}, {name: "WANT_BW", value: $bw}, {name: "IPVS_VS", value: $vs},
-                {name: "BW_POD_IP", value: $ip}, {name: "CONFLIST", value: $conflist}],
-          securityContext: {privileged: true},
-          volumeMounts: [{name: "host", mountPath: "/host", readOnly: true}]}]
-      | .spec.volumes = [{name: "host", hostPath: {path: "/", type: "Directory"}}]')
-  create_pod "$n" "$manifest" || probe_err[$n]="could not create the helper pod: $create_error"
-done
-
-# Wait for each helper pod to finish, and read its log as soon as it has.
-while :; do
-  poll_pods probe
-  pending=0
-  for n in "${nodes[@]}"; do
-    [[ -n ${probe_pod[$n]:-} && -z ${probe_err[$n]:-} && -z ${probe_out[$n]+x} ]] || continue
-    p=${probe_pod[$n]}
-    phase=${st_phase[$p]:-Pending} reason=${st_reason[$p]:-}
-    case $phase in
-      Succeeded | Failed)
-        rc=0
-        # stderr apart: only the probe's own lines are parsed.
-        out=$(kc logs -n "$NAMESPACE" "$p" 2>"$tmp/logs.err") || rc=$?
-        if ((rc)); then
-          timed_out "$rc" && abort_timeout "reading the helper pod's log on $n"
-          probe_err[$n]="could not read the helper pod's log: $(oneline <"$tmp/logs.err")"
-        elif [[ $phase == Failed ]]; then
-          probe_err[$n]="the helper pod failed${reason:+ ($reason)}: $(tail -n 2 <<<"$out" | oneline)"
-        else
-          probe_out[$n]=$out
-        fi
-        ;;
-      *) pending=$((pending + 1)) waiting[$n]="helper pod $phase${reason:+: $reason}" ;;
-    esac
-  done
-  ((pending)) || break
-  ((SECONDS < deadline)) || abort_timeout "waiting for the helper pods"
-  pause
+  # Done with this batch: its pods go before the next batch starts, so at most --parallel nodes carry them.
+  if ((start + parallel < total)); then
+    kc delete pods -n "$namespace" -l "$LABEL=$run_id,eks-verify/batch=$batch" --ignore-not-found --now --wait=false >/dev/null ||
+      note "could not delete the pods of batch $batch now; they go at the end"
+  fi
 done
 
 report
