@@ -41,12 +41,13 @@ public static class KubernetesUpgrade
 
     /// <summary>The check the CD workflow runs before `pulumi preview`: the stack file's kubernetesVersion against
     /// the deployed one. Exit codes as the offline tool's: 0 allowed, 1 refused, 2 invalid stack file.</summary>
-    public static int Check(string projectDirectory, string stack, string? deployed, TextWriter stdout, TextWriter stderr)
+    /// <param name="today">The day that decides which Kubernetes versions EKS offers (tests pass a fixed one).</param>
+    public static int Check(string projectDirectory, string stack, string? deployed, TextWriter stdout, TextWriter stderr, DateOnly? today = null)
     {
         SpecResult result;
         try
         {
-            result = StackCheck.Validate(StackFile.Read(projectDirectory, stack));
+            result = StackCheck.Validate(StackFile.Read(projectDirectory, stack), today);
         }
         catch (StackFileException e)
         {

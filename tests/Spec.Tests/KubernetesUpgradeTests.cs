@@ -34,7 +34,7 @@ public class KubernetesUpgradeTests
     public void The_check_reads_the_stack_file_and_exits_by_the_rule(string deployed, int code, string stdout, string stderrStart)
     {
         var (outText, errText) = (new StringWriter { NewLine = "\n" }, new StringWriter { NewLine = "\n" });
-        Assert.Equal(code, KubernetesUpgrade.Check(Repo.Root, "dev", deployed, outText, errText));
+        Assert.Equal(code, KubernetesUpgrade.Check(Repo.Root, "dev", deployed, outText, errText, Stacks.Today));
         Assert.Equal(stdout, outText.ToString());
         Assert.StartsWith(stderrStart, errText.ToString());
     }
@@ -43,7 +43,7 @@ public class KubernetesUpgradeTests
     public void A_missing_stack_file_is_invalid_input()
     {
         var err = new StringWriter();
-        Assert.Equal(2, KubernetesUpgrade.Check(Repo.Root, "no-such-stack", "1.33", new StringWriter(), err));
+        Assert.Equal(2, KubernetesUpgrade.Check(Repo.Root, "no-such-stack", "1.33", new StringWriter(), err, Stacks.Today));
         Assert.Contains("Pulumi.no-such-stack.yaml not found", err.ToString());
     }
 }
