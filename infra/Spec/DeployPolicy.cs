@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace EksIpvs.Spec;
 
 /// <summary>Where an IAM statement may act. Names in ARNs are used wherever AWS puts them there (EKS, logs, KMS aliases);
@@ -184,7 +182,7 @@ public static class DeployPolicy
                 actions.UnionWith(permission.Actions);
             }
         }
-        var statements = byScope.Select(kv =>
+        return SpecJson.PolicyDocument(byScope.Select(kv =>
         {
             var statement = new Dictionary<string, object>
             {
@@ -198,8 +196,7 @@ public static class DeployPolicy
                 statement["Condition"] = condition;
             }
             return statement;
-        }).ToList();
-        return JsonSerializer.Serialize(new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = statements }, SpecJson.Indented) + "\n";
+        }));
     }
 
     /// <summary>The types a stack of this spec registers or calls, as the program builds it (checked against the program

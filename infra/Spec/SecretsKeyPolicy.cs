@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace EksIpvs.Spec;
 
 /// <summary>
@@ -57,6 +55,5 @@ public static class SecretsKeyPolicy
             ["Resource"] = resource,
         };
 
-    private static string Document(params Dictionary<string, object>[] statements) =>
-        JsonSerializer.Serialize(new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = statements }, SpecJson.Indented) + "\n";
+    private static string Document(params Dictionary<string, object>[] statements) => SpecJson.PolicyDocument(statements);
 }

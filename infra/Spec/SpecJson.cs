@@ -14,4 +14,8 @@ internal static class SpecJson
         WriteIndented = true,
         IndentSize = 2,
     };
+
+    /// <summary>An IAM policy document (key, role or deploy policy) of the given statements, as rendered files show it.</summary>
+    public static string PolicyDocument(IEnumerable<Dictionary<string, object>> statements) =>
+        JsonSerializer.Serialize(new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = statements.ToList() }, Indented) + "\n";
 }
