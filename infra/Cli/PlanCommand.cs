@@ -19,7 +19,7 @@ public static class PlanCommand
             var rollout = StacksFile.Load(projectDirectory, stacks);
             if (!rollout.IsValid)
             {
-                RenderAllCommand.WriteErrors(stderr, rollout.Errors);
+                RenderCommand.WriteErrors(stderr, StacksFile.FileName, rollout.Errors);
                 return Cli.InvalidInput;
             }
             IReadOnlyList<FileEffect> files;

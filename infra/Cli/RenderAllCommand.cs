@@ -59,11 +59,7 @@ public static class RenderAllCommand
         }
         if (!result.IsValid)
         {
-            stderr.WriteLine($"error: Pulumi.{stack}.yaml is invalid ({result.Errors.Count} error{(result.Errors.Count == 1 ? "" : "s")}); {stack} was not rendered:");
-            foreach (var error in result.Errors)
-            {
-                stderr.WriteLine($"  - {error}");
-            }
+            RenderCommand.WriteErrors(stderr, $"Pulumi.{stack}.yaml", result.Errors, $"; {stack} was not rendered");
             return false;
         }
         var files = RenderCommand.RenderedFiles(result.Require());
@@ -96,16 +92,7 @@ public static class RenderAllCommand
         {
             return true;
         }
-        WriteErrors(stderr, result.Errors);
+        RenderCommand.WriteErrors(stderr, StacksFile.FileName, result.Errors);
         return false;
-    }
-
-    internal static void WriteErrors(TextWriter stderr, IReadOnlyList<ConfigIssue> errors)
-    {
-        stderr.WriteLine($"error: {StacksFile.FileName} is invalid ({errors.Count} error{(errors.Count == 1 ? "" : "s")}):");
-        foreach (var error in errors)
-        {
-            stderr.WriteLine($"  - {error}");
-        }
     }
 }

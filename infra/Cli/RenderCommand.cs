@@ -11,11 +11,7 @@ public static class RenderCommand
         var result = StackCheck.Validate(stack, today);
         if (!result.IsValid)
         {
-            stderr.WriteLine($"error: Pulumi.{options.Stack}.yaml is invalid ({result.Errors.Count} error{(result.Errors.Count == 1 ? "" : "s")}); nothing was rendered:");
-            foreach (var error in result.Errors)
-            {
-                stderr.WriteLine($"  - {error}");
-            }
+            WriteErrors(stderr, $"Pulumi.{options.Stack}.yaml", result.Errors, "; nothing was rendered");
             return Cli.InvalidInput;
         }
         var spec = result.Require();
@@ -42,6 +38,16 @@ public static class RenderCommand
             }
         }
         return Cli.Ok;
+    }
+
+    /// <summary>"error: FILE is invalid (N errors)AFTER:" and one line per error, for a stack file or stacks.yaml.</summary>
+    internal static void WriteErrors(TextWriter stderr, string file, IReadOnlyList<ConfigIssue> errors, string after = "")
+    {
+        stderr.WriteLine($"error: {file} is invalid ({errors.Count} error{(errors.Count == 1 ? "" : "s")}){after}:");
+        foreach (var error in errors)
+        {
+            stderr.WriteLine($"  - {error}");
+        }
     }
 
     /// <summary>Relative path to content, all computed before anything touches the disk.</summary>
