@@ -18,9 +18,6 @@ public sealed class NodeGroups : ComponentResource
 {
     [Output] public Output<ImmutableArray<string>> Names { get; private set; }
 
-    /// <summary>The managed node groups, for what must come after every node (CoreDNS).</summary>
-    public IReadOnlyList<ManagedNodeGroup> Groups { get; }
-
     public NodeGroups(string name, NodeGroupsArgs args, ComponentResourceOptions? options = null)
         : base("eks-ipvs:index:NodeGroups", name, options)
     {
@@ -90,7 +87,6 @@ public sealed class NodeGroups : ComponentResource
                 DependsOn = prerequisites,
             });
         }).ToList();
-        Groups = groups;
 
         Names = Output.All(groups.Select(g => g.NodeGroup.Apply(n => n.NodeGroupName)));
         RegisterOutputs();
