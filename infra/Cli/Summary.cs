@@ -59,8 +59,8 @@ public static class Summary
                 Line($"    taints: {string.Join(", ", group.Taints.Select(t => $"{t.Key}={t.Value}:{t.Effect}"))}");
             }
             var bootstrap = NodeBootstrap.For(spec, group);
-            var limit = UserDataBudget.LimitFor(group);
-            Line($"    user data: {bootstrap.UserDataBytes:N0} of {limit:N0} bytes ({limit - bootstrap.UserDataBytes:N0} to spare); " +
+            var (bytes, limit) = (bootstrap.UserDataBytes, UserDataBudget.LimitFor(group));
+            Line($"    user data: {bytes:N0} of {limit:N0} bytes ({limit - bytes:N0} to spare); " +
                  $"AMI: {(group.AmiReleaseVersion is { } release ? $"release {release}" : "EKS's latest at creation")} ({group.AmiType}); " +
                  $"IMDSv2, hop limit {group.ImdsHopLimit}; encrypted gp3");
             foreach (var note in bootstrap.Notes)
