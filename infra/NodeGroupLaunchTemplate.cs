@@ -21,7 +21,7 @@ internal static class NodeGroupLaunchTemplate
         var template = NodeLaunchTemplate.For(spec, group);
         var args = new LaunchTemplateArgs
         {
-            NamePrefix = $"{spec.ClusterName}-{group.Name}-",
+            NamePrefix = $"{spec.NodeGroupResourceName(group)}-",
             Description = $"Nodes of EKS managed node group {group.Name} in cluster {spec.ClusterName}",
             // Every change makes a new version; the node group follows the latest one, and so does the default.
             UpdateDefaultVersion = true,
@@ -37,7 +37,7 @@ internal static class NodeGroupLaunchTemplate
                 ResourceType = t.ResourceType,
                 Tags = new Dictionary<string, string>(t.Tags),
             }).ToList(),
-            Tags = spec.TagsNamed($"{spec.ClusterName}-{group.Name}"),
+            Tags = spec.TagsNamed(spec.NodeGroupResourceName(group)),
         };
         if (template.UserDataBase64 is { } userData)
         {

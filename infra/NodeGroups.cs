@@ -73,7 +73,7 @@ public sealed class NodeGroups : ComponentResource
                 IgnoreScalingChanges = true,
                 Labels = new Dictionary<string, string>(group.Labels),
                 Taints = group.Taints.Select(ToTaintArgs).ToList(),
-                Tags = spec.TagsNamed($"{spec.ClusterName}-{group.Name}"),
+                Tags = spec.TagsNamed(spec.NodeGroupResourceName(group)),
             };
             if (group.AmiReleaseVersion is { } release)
             {

@@ -59,6 +59,9 @@ public sealed record ClusterSpec
     /// <summary>The zone whose NAT gateway a zone's private subnet routes through: its own, or the single one.</summary>
     public int NatGatewayZoneFor(int zone) => NatGateways == NatGatewayMode.Single ? 0 : zone;
 
+    /// <summary>The Name of a node group's AWS resources (the group, its launch template, instances, volumes).</summary>
+    public string NodeGroupResourceName(NodeGroupSpec group) => $"{ClusterName}-{group.Name}";
+
     /// <summary>The user's tags plus a Name and any role tags, for one AWS resource.</summary>
     public Dictionary<string, string> TagsNamed(string name, params (string Key, string Value)[] extra)
     {

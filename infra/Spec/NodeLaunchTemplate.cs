@@ -55,7 +55,7 @@ public sealed record NodeLaunchTemplate
 
     public static NodeLaunchTemplate For(ClusterSpec cluster, NodeGroupSpec group)
     {
-        var tags = cluster.TagsNamed($"{cluster.ClusterName}-{group.Name}");
+        var tags = cluster.TagsNamed(cluster.NodeGroupResourceName(group));
         var sortedTags = new SortedDictionary<string, string>(tags, StringComparer.Ordinal);
         var disk = new EbsVolume(group.DiskSize, "gp3", Encrypted: true, DeleteOnTermination: true);
         IReadOnlyList<BlockDevice> devices = group.OperatingSystem == NodeOperatingSystem.Bottlerocket
