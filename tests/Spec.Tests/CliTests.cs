@@ -16,10 +16,14 @@ public class CliTests : IDisposable
         public override DateTimeOffset GetUtcNow() => new(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
     }
 
-    internal static (int Code, string Out, string Err) Run(string workingDirectory, params string[] args)
+    internal static (int Code, string Out, string Err) Run(string workingDirectory, params string[] args) =>
+        Capture((stdout, stderr) => Cli.Cli.Run(args, stdout, stderr, workingDirectory, new FixedClock(StackFileTests.Today)));
+
+    /// <summary>Runs a command with its output captured, line ends as on Linux.</summary>
+    internal static (int Code, string Out, string Err) Capture(Func<TextWriter, TextWriter, int> run)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = Cli.Cli.Run(args, stdout, stderr, workingDirectory, new FixedClock(StackFileTests.Today));
+        var code = run(stdout, stderr);
         return (code, stdout.ToString().Replace("\r\n", "\n", StringComparison.Ordinal), stderr.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 

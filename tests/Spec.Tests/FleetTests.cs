@@ -24,12 +24,6 @@ public class FleetTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "stacks.yaml"), RolloutTests.ThreeWaves);
     }
 
-    private static (int Code, string Out, string Err) Capture(Func<TextWriter, TextWriter, int> run)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = run(stdout, stderr);
-        return (code, stdout.ToString().Replace("\r\n", "\n"), stderr.ToString().Replace("\r\n", "\n"));
-    }
 
     /// <summary>A rendered stack's line: copies of the dev stack run IPVS on the default Kubernetes 1.35, which warns.</summary>
     private static string Rendered(string line) => $"{line}, 1 warning:\n  - eks-ipvs:proxyMode = \"ipvs\": {Stacks.IpvsDeprecated}\n";
@@ -48,7 +42,7 @@ public class FleetTests : IDisposable
                   maxSize: 3
             """);
         var outDir = Path.Combine(_dir, "out");
-        var (code, stdout, stderr) = Capture((o, e) => RenderAllCommand.Run(_dir, outDir, o, e, Stacks.Today));
+        var (code, stdout, stderr) = CliTests.Capture((o, e) => RenderAllCommand.Run(_dir, outDir, o, e, Stacks.Today));
 
         Assert.Equal(2, code);
         Assert.Equal(
@@ -80,7 +74,7 @@ public class FleetTests : IDisposable
     public void Render_all_checks_stacks_yaml_against_the_stack_files_but_still_renders_them()
     {
         Project(("qa-1", "eu-west-1"));
-        var (code, stdout, stderr) = Capture((o, e) => RenderAllCommand.Run(_dir, null, o, e, Stacks.Today));
+        var (code, stdout, stderr) = CliTests.Capture((o, e) => RenderAllCommand.Run(_dir, null, o, e, Stacks.Today));
         Assert.Equal(2, code);
         Assert.Equal(
             "error: stacks.yaml is invalid (3 errors):\n" +
@@ -94,7 +88,7 @@ public class FleetTests : IDisposable
     [Fact]
     public void Render_all_on_the_repository_is_valid()
     {
-        var (code, stdout, stderr) = Capture((o, e) => RenderAllCommand.Run(Repo.Root, null, o, e, Stacks.Today));
+        var (code, stdout, stderr) = CliTests.Capture((o, e) => RenderAllCommand.Run(Repo.Root, null, o, e, Stacks.Today));
         Assert.Equal("", stderr);
         Assert.Equal(0, code);
         Assert.EndsWith("1 of 1 stack valid\n", stdout);
@@ -103,7 +97,7 @@ public class FleetTests : IDisposable
     [Fact]
     public void Render_all_without_stack_files_is_an_error()
     {
-        var (code, _, stderr) = Capture((o, e) => RenderAllCommand.Run(_dir, null, o, e, Stacks.Today));
+        var (code, _, stderr) = CliTests.Capture((o, e) => RenderAllCommand.Run(_dir, null, o, e, Stacks.Today));
         Assert.Equal(2, code);
         Assert.Equal($"error: no Pulumi.<stack>.yaml in {_dir}\n", stderr);
     }
@@ -136,7 +130,7 @@ public class FleetTests : IDisposable
     public void Plan_picks_the_stacks_a_change_reaches(string[] changed, string[] planned, string[] removed)
     {
         Project(("dev-eu", "eu-central-1"), ("staging-a", "us-east-1"), ("prod-eu", "eu-west-1"), ("prod-us", "us-west-2"));
-        var (code, stdout, stderr) = Capture((o, e) => PlanCommand.Run(_dir, changed, null, o, e));
+        var (code, stdout, stderr) = CliTests.Capture((o, e) => PlanCommand.Run(_dir, changed, null, o, e));
         Assert.Equal("", stderr);
         Assert.Equal(0, code);
         var plan = JsonDocument.Parse(stdout).RootElement;
@@ -153,7 +147,7 @@ public class FleetTests : IDisposable
     public void Plan_gives_each_stack_its_wave_region_role_and_environment()
     {
         Project(("dev-eu", "eu-central-1"), ("staging-a", "us-east-1"), ("prod-us", "us-west-2"));
-        var (code, stdout, _) = Capture((o, e) => PlanCommand.Run(_dir, ["Pulumi.prod-us.yaml", "Pulumi.dev-eu.yaml", "Pulumi.gone.yaml"], null, o, e));
+        var (code, stdout, _) = CliTests.Capture((o, e) => PlanCommand.Run(_dir, ["Pulumi.prod-us.yaml", "Pulumi.dev-eu.yaml", "Pulumi.gone.yaml"], null, o, e));
         Assert.Equal(0, code);
         var plan = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(
@@ -174,7 +168,7 @@ public class FleetTests : IDisposable
     public void Plan_refuses_an_invalid_stacks_yaml_and_a_stack_without_region()
     {
         Project(("qa", "eu-west-1"));
-        var (code, stdout, stderr) = Capture((o, e) => PlanCommand.Run(_dir, ["infra/Network.cs"], null, o, e));
+        var (code, stdout, stderr) = CliTests.Capture((o, e) => PlanCommand.Run(_dir, ["infra/Network.cs"], null, o, e));
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
         Assert.StartsWith("error: stacks.yaml is invalid (3 errors):\n  - Pulumi.qa.yaml: stack qa is in no wave;", stderr);
@@ -182,10 +176,10 @@ public class FleetTests : IDisposable
         File.Delete(Path.Combine(_dir, "Pulumi.qa.yaml"));
         File.WriteAllText(Path.Combine(_dir, "Pulumi.staging-x.yaml"), "config:\n  eks-ipvs:natGateways: single\n");
         File.WriteAllText(Path.Combine(_dir, "Pulumi.prod-x.yaml"), "config:\n  aws:region: Europe\n");
-        (code, _, stderr) = Capture((o, e) => PlanCommand.Run(_dir, ["Pulumi.staging-x.yaml"], null, o, e));
+        (code, _, stderr) = CliTests.Capture((o, e) => PlanCommand.Run(_dir, ["Pulumi.staging-x.yaml"], null, o, e));
         Assert.Equal(2, code);
         Assert.Equal("error: Pulumi.staging-x.yaml: aws:region: not set; allowed: a region such as eu-west-1\n", stderr);
-        (code, _, stderr) = Capture((o, e) => PlanCommand.Run(_dir, ["Pulumi.prod-x.yaml"], null, o, e));
+        (code, _, stderr) = CliTests.Capture((o, e) => PlanCommand.Run(_dir, ["Pulumi.prod-x.yaml"], null, o, e));
         Assert.Equal(2, code);
         Assert.Equal("error: Pulumi.prod-x.yaml: aws:region = \"Europe\": not an AWS region name; allowed: a region such as eu-west-1\n", stderr);
     }
@@ -217,7 +211,7 @@ public class FleetTests : IDisposable
         Git("add", "-A");
         Git("commit", "-q", "-m", "change");
 
-        var (code, stdout, stderr) = Capture((o, e) => PlanCommand.Run(_dir, [], "HEAD~1", o, e));
+        var (code, stdout, stderr) = CliTests.Capture((o, e) => PlanCommand.Run(_dir, [], "HEAD~1", o, e));
         Assert.Equal("", stderr);
         Assert.Equal(0, code);
         var plan = JsonDocument.Parse(stdout).RootElement;
@@ -225,7 +219,7 @@ public class FleetTests : IDisposable
         Assert.Equal(["prod-old"], plan.GetProperty("removed").EnumerateArray().Select(s => s.GetString()));
 
         // A base git does not know (a branch's first push: before = 000...0) reaches every stack.
-        (code, stdout, stderr) = Capture((o, e) => PlanCommand.Run(_dir, [], "0000000000000000000000000000000000000000", o, e));
+        (code, stdout, stderr) = CliTests.Capture((o, e) => PlanCommand.Run(_dir, [], "0000000000000000000000000000000000000000", o, e));
         Assert.Equal(0, code);
         plan = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(["dev", "dev-eu", "staging-a", "prod-new", "prod-us"], plan.GetProperty("stacks").EnumerateArray().Select(s => s.GetProperty("stack").GetString()));
@@ -240,12 +234,12 @@ public class FleetTests : IDisposable
         Project();
         File.Copy(Repo.Path("stacks.yaml"), Path.Combine(_dir, "stacks.yaml"), overwrite: true); // one wave: dev, dev-*
         var baseOut = Path.Combine(_dir, "render", "base");
-        Assert.Equal(0, Capture((o, e) => RenderAllCommand.Run(_dir, baseOut, o, e, Stacks.Today)).Code);
+        Assert.Equal(0, CliTests.Capture((o, e) => RenderAllCommand.Run(_dir, baseOut, o, e, Stacks.Today)).Code);
         var dev = File.ReadAllText(Path.Combine(_dir, "Pulumi.dev.yaml"));
         File.WriteAllText(Path.Combine(_dir, "Pulumi.dev.yaml"), dev.Replace("eks-ipvs:bandwidthPlugin: true", "eks-ipvs:bandwidthPlugin: false"));
         File.WriteAllText(Path.Combine(_dir, "Pulumi.dev-new.yaml"), dev);
         var headOut = Path.Combine(_dir, "render", "head");
-        Assert.Equal(0, Capture((o, e) => RenderAllCommand.Run(_dir, headOut, o, e, Stacks.Today)).Code);
+        Assert.Equal(0, CliTests.Capture((o, e) => RenderAllCommand.Run(_dir, headOut, o, e, Stacks.Today)).Code);
 
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { Repo.Path("infra", "Cli", "render-diff.sh"), baseOut, headOut, "dev", "dev-new", "gone" })
