@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.RepresentationModel;
 
 namespace EksIpvs.Spec;
 
@@ -27,25 +26,19 @@ public static partial class ProjectStacks
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The stack's aws:region, read from its file as written (the AWS provider's own key, which the
-    /// spec validator leaves alone). A stack fanned out by CI must name its region: the runner has no default.</summary>
+    /// <summary>The stack's aws:region, read as `pulumi up` reads the file (<see cref="StackFile.Read"/>: namespaces,
+    /// merge keys, YAML typing); the AWS provider's own key, which the spec validator leaves alone. A stack fanned
+    /// out by CI must name its region: the runner has no default.</summary>
     /// <exception cref="StackFileException">The file is unreadable, or aws:region is unset or not a region name.</exception>
     public static string Region(string projectDirectory, string stack)
     {
-        var file = $"Pulumi.{stack}.yaml";
-        var root = StackFile.ReadMapping(Path.Combine(projectDirectory, file));
-        YamlNode? region = null;
-        if (root.Children.TryGetValue(new YamlScalarNode("config"), out var config) && config is YamlMappingNode entries)
+        var region = StackFile.Read(projectDirectory, stack).PulumiConfig.GetValueOrDefault("aws:region")?.Text;
+        if (region is null || !RegionName().IsMatch(region))
         {
-            entries.Children.TryGetValue(new YamlScalarNode("aws:region"), out region);
-        }
-        var text = (region as YamlScalarNode)?.Value;
-        if (text is null || !RegionName().IsMatch(text))
-        {
-            var issue = new ConfigIssue("aws:region", region is null ? null : StacksFile.Display(region),
+            var issue = new ConfigIssue("aws:region", region is null ? null : Reader.Display(region),
                 region is null ? "not set" : "not an AWS region name", "a region such as eu-west-1");
-            throw new StackFileException($"{file}: {issue}");
+            throw new StackFileException($"Pulumi.{stack}.yaml: {issue}");
         }
-        return text;
+        return region;
     }
 }
