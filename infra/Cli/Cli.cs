@@ -16,6 +16,7 @@ public static class Cli
           dotnet run --project infra/Cli -- render --stack <name> [--out <dir>] [--project-dir <dir>]
           dotnet run --project infra/Cli -- render --all [--out <dir>] [--project-dir <dir>]
           dotnet run --project infra/Cli -- plan (--changed <file>... | --base <git ref>) [--project-dir <dir>]
+          dotnet run --project infra/Cli -- upgrade-check --stack <name> [--deployed <version>] [--project-dir <dir>]
 
         render validates Pulumi.<name>.yaml as `pulumi up` would, then prints a summary: the VPC and subnets, the
         kube-proxy mode and scheduler, each node group and every warning. Invalid config: every error on stderr,
@@ -23,6 +24,8 @@ public static class Cli
 
         plan prints, as JSON for a CI matrix, the stacks a change reaches, each with its wave, region and role
         (stacks.yaml).
+
+        upgrade-check refuses a kubernetesVersion more than one minor above the deployed one, or below it (exit 1).
 
         On a live cluster, prove what the nodes really run: bash infra/Cli/verify-cluster.sh --help
         """;
@@ -71,7 +74,25 @@ public static class Cli
             Path.GetFullPath(parse.GetValue(planProjectDir) ?? ".", workingDirectory),
             parse.GetValue(changed) ?? [], parse.GetValue(baseRef), stdout, stderr)));
 
-        var root = new RootCommand(Description) { render, plan };
+        // The stack file's kubernetesVersion against the deployed stack's output, before preview and up.
+        var upgradeOptions = new RenderOptions.Symbols(workingDirectory);
+        upgradeOptions.Stack.Required = true;
+        upgradeOptions.Stack.Description = "the stack whose Pulumi.<name>.yaml to read";
+        var deployed = new Option<string>("--deployed")
+        {
+            Description = "the deployed stack's kubernetesVersion output; empty or absent for a stack not deployed yet",
+            HelpName = "version",
+        };
+        var upgradeCheck = new Command("upgrade-check",
+            "Refuse a kubernetesVersion change EKS cannot make: more than one minor up, or down (exit code 1).")
+        {
+            upgradeOptions.Stack, deployed, upgradeOptions.ProjectDir,
+        };
+        upgradeCheck.SetAction(parse => Guarded(stderr, () => KubernetesUpgrade.Check(
+            upgradeOptions.ProjectDirectory(parse, workingDirectory), parse.GetValue(upgradeOptions.Stack)!, parse.GetValue(deployed),
+            stdout, stderr, today)));
+
+        var root = new RootCommand(Description) { render, plan, upgradeCheck };
 
         // No response files: an argument starting with @ is never read as a file of arguments.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -27,11 +27,11 @@ public sealed record ChangePlanResult(IReadOnlyList<PlannedWave> Waves, IReadOnl
 /// <list type="bullet">
 /// <item>Pulumi.&lt;stack&gt;.yaml: that stack; a deleted stack file is never deployed (nor destroyed: the
 /// workflow does not destroy clusters), it is listed under "removed".</item>
-/// <item>The program and the node scripts (infra/, except the offline tool and the upgrade gate), how they are
+/// <item>The program and the node scripts (infra/, except the offline tool and its upgrade gate), how they are
 /// built (Infra.csproj, Directory.*.props/targets, global.json, NuGet config, .editorconfig: warnings are errors),
 /// Pulumi.yaml (project config defaults), stacks.yaml (every stack's wave and role) and the workflow that runs
 /// `up`: every stack.</item>
-/// <item>Documentation, tests, .ci/ and other .github/ files, infra/Cli/ and infra/UpgradeCheck/ (not compiled into
+/// <item>Documentation, tests, .ci/ and other .github/ files, infra/Cli/ (not compiled into
 /// the program: Infra.csproj compiles infra/*.cs and references infra/Spec only): no stack.</item>
 /// <item>Anything else: every stack. An unknown file might feed the build; a needless no-op preview is cheap, a
 /// change that skipped the clusters is not.</item>
@@ -48,7 +48,7 @@ public static class ChangePlan
         "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props",
     ];
 
-    private static readonly string[] NotTheProgram = ["infra/Cli/", "infra/UpgradeCheck/"];
+    private static readonly string[] NotTheProgram = ["infra/Cli/"];
     private static readonly string[] NoStackFolders = ["tests/", ".ci/", ".github/", "docs/"];
     private static readonly string[] NoStackFiles = [".gitignore", ".gitattributes", "LICENSE", "LICENSE.md", "LICENSE.txt", "CODEOWNERS"];
 

@@ -222,4 +222,15 @@ public class CliTests : IDisposable
         Assert.Equal(["dev"], plan.GetProperty("stacks").EnumerateArray().Select(s => s.GetProperty("stack").GetString()));
         Assert.Equal(["every stack", "none"], plan.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("reach").GetString()));
     }
+
+    [Theory]
+    [InlineData("1.34", 0, "kubernetesVersion 1.34 -> 1.35: one minor version, as EKS requires\n", "")]
+    [InlineData("", 0, "kubernetesVersion 1.35: no deployed version to compare with (new stack, or deployed before the output existed)\n", "")]
+    [InlineData("1.33", 1, "", "error: eks-ipvs:kubernetesVersion = \"1.35\": 2 minor versions ahead of the deployed 1.33")]
+    public void Upgrade_check_compares_the_stack_file_with_the_deployed_version(string deployed, int code, string stdout, string stderrStart)
+    {
+        var result = Run(Repo.Root, "upgrade-check", "--stack", "dev", "--deployed", deployed);
+        Assert.Equal((code, stdout), (result.Code, result.Out));
+        Assert.StartsWith(stderrStart, result.Err);
+    }
 }

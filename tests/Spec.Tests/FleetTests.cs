@@ -118,7 +118,7 @@ public class FleetTests : IDisposable
         { [".github/workflows/cluster-up.yml"], ["dev", "dev-eu", "staging-a", "prod-eu", "prod-us"], [] },
         { ["something-new.txt"], ["dev", "dev-eu", "staging-a", "prod-eu", "prod-us"], [] },
         { ["README.md", "docs/runbook.md", "tests/Spec.Tests/CliTests.cs", "tests/run", ".ci/run", ".github/dependabot.yml", ".gitignore"], [], [] },
-        { ["infra/Cli/Summary.cs", "infra/Cli/verify-cluster.sh", "infra/UpgradeCheck/Program.cs"], [], [] },
+        { ["infra/Cli/Summary.cs", "infra/Cli/verify-cluster.sh", "infra/Cli/PlanCommand.cs"], [], [] },
         { ["Pulumi.gone.yaml"], [], ["gone"] },
         { ["Pulumi.gone.yaml", "Pulumi.staging-a.yaml", "README.md"], ["staging-a"], ["gone"] },
         { ["team/Pulumi.dev.yaml"], ["dev", "dev-eu", "staging-a", "prod-eu", "prod-us"], [] }, // not a stack file of this project
