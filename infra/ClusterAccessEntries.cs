@@ -1,4 +1,4 @@
-using EksIpvs.Spec;
+using EksIpvs.Core;
 using Pulumi;
 using Pulumi.Aws.Eks;
 using Pulumi.Aws.Eks.Inputs;

@@ -1,4 +1,6 @@
-using EksIpvs.Spec;
+using EksIpvs.Core;
+using EksIpvs.Core.Addons;
+using EksIpvs.Core.Versions;
 using Pulumi;
 
 namespace EksIpvs.Infra;

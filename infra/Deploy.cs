@@ -1,4 +1,7 @@
-using EksIpvs.Spec;
+using EksIpvs.Core;
+using EksIpvs.Core.Iam;
+using EksIpvs.Core.Network;
+using EksIpvs.Core.Versions;
 using Pulumi;
 using Pulumi.Aws;
 using Pulumi.Aws.Inputs;

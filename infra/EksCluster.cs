@@ -1,4 +1,7 @@
-using EksIpvs.Spec;
+using EksIpvs.Core;
+using EksIpvs.Core.Addons;
+using EksIpvs.Core.Iam;
+using EksIpvs.Core.Versions;
 using Pulumi;
 using Pulumi.Eks;
 using Pulumi.Eks.Inputs;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using EksIpvs.Spec;
+using EksIpvs.Core;
+using EksIpvs.Core.Network;
 using Pulumi;
 using Pulumi.Aws.Ec2;
 using Pulumi.Aws.Ec2.Inputs;

@@ -1,5 +1,6 @@
 using System.Globalization;
-using EksIpvs.Spec;
+using EksIpvs.Core;
+using EksIpvs.Core.Nodes;
 using Pulumi;
 using Pulumi.Aws.Ec2;
 using Pulumi.Aws.Ec2.Inputs;

@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
-using EksIpvs.Spec;
+using EksIpvs.Core;
+using EksIpvs.Core.Iam;
+using EksIpvs.Core.Validation;
+using EksIpvs.Core.Versions;
 using Pulumi;
 using Pulumi.Aws.Eks.Inputs;
 using Pulumi.Aws.Iam;

@@ -1,4 +1,5 @@
-using EksIpvs.Spec;
+using EksIpvs.Core;
+using EksIpvs.Core.Addons;
 using Pulumi;
 using Pulumi.Kubernetes.Apps.V1;
 using Pulumi.Kubernetes.Core.V1;

@@ -1,4 +1,6 @@
-using EksIpvs.Spec;
+using EksIpvs.Core;
+using EksIpvs.Core.StackFiles;
+using EksIpvs.Core.Validation;
 using Pulumi;
 
 namespace EksIpvs.Infra;

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using EksIpvs.Spec;
+using EksIpvs.Core.StackFiles;
+using EksIpvs.Core.Versions;
 
 namespace EksIpvs.Cli;
 

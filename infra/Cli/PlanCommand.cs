@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using EksIpvs.Spec;
+using EksIpvs.Core.Fleet;
+using EksIpvs.Core.StackFiles;
 
 namespace EksIpvs.Cli;
 

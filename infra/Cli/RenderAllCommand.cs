@@ -1,4 +1,6 @@
-using EksIpvs.Spec;
+using EksIpvs.Core.Fleet;
+using EksIpvs.Core.StackFiles;
+using EksIpvs.Core.Validation;
 
 namespace EksIpvs.Cli;
 

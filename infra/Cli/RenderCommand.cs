@@ -1,4 +1,9 @@
-using EksIpvs.Spec;
+using EksIpvs.Core;
+using EksIpvs.Core.Addons;
+using EksIpvs.Core.Iam;
+using EksIpvs.Core.Nodes;
+using EksIpvs.Core.StackFiles;
+using EksIpvs.Core.Validation;
 
 namespace EksIpvs.Cli;
 

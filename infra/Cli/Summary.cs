@@ -1,5 +1,8 @@
 using System.Text;
-using EksIpvs.Spec;
+using EksIpvs.Core;
+using EksIpvs.Core.Addons;
+using EksIpvs.Core.Nodes;
+using EksIpvs.Core.Validation;
 
 namespace EksIpvs.Cli;
 

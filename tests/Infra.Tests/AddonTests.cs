@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using EksIpvs.Spec;
+using EksIpvs.Core.Addons;
 using static EksIpvs.Infra.Tests.StackRun;
 
 namespace EksIpvs.Infra.Tests;

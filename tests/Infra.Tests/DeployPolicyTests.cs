@@ -1,4 +1,4 @@
-using EksIpvs.Spec;
+using EksIpvs.Core.Iam;
 using static EksIpvs.Infra.Tests.StackRun;
 
 namespace EksIpvs.Infra.Tests;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
-using EksIpvs.Spec;
+using EksIpvs.Core.Nodes;
 using static EksIpvs.Infra.Tests.StackRun;
 
 namespace EksIpvs.Infra.Tests;
@@ -51,7 +51,7 @@ public class NodeGroupTests
     [Fact]
     public async Task The_dev_groups_user_data_is_the_golden_file_byte_for_byte()
     {
-        var golden = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Spec.Tests", "golden", "dev", "nodegroups", "general.userdata"));
+        var golden = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Core.Tests", "golden", "dev", "nodegroups", "general.userdata"));
         var devConfig = new (string, string)[]
         {
             ("availabilityZoneCount", "2"), ("natGateways", "single"),

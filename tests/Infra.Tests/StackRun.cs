@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EksIpvs.Core;
+using EksIpvs.Core.StackFiles;
+using EksIpvs.Core.Validation;
 using EksIpvs.Infra;
 using Moq;
 using Pulumi;
@@ -19,7 +22,7 @@ internal sealed class StackRun
 
     /// <summary>EKS's self-managed kube-proxy-config, shared with the spec tests.</summary>
     public static readonly string LiveKubeProxyConfig = File.ReadAllText(Path.Combine(
-        AppContext.BaseDirectory, "..", "..", "..", "..", "Spec.Tests", "data", "eks-kube-proxy-config.yaml"));
+        AppContext.BaseDirectory, "..", "..", "..", "..", "Core.Tests", "data", "eks-kube-proxy-config.yaml"));
 
     public List<MockResourceArgs> Registered { get; } = [];
     public List<MockCallArgs> Calls { get; } = [];
@@ -74,8 +77,8 @@ internal sealed class StackRun
     }
 
     /// <summary>The spec the program builds from this config, for what the tests expect.</summary>
-    public static EksIpvs.Spec.ClusterSpec SpecFor(params (string Key, string Value)[] config) =>
-        EksIpvs.Spec.SpecValidator.Validate(new EksIpvs.Spec.StackConfig(Project, "test", config.ToDictionary(c => c.Key, c => c.Value))).Require();
+    public static EksIpvs.Core.ClusterSpec SpecFor(params (string Key, string Value)[] config) =>
+        EksIpvs.Core.Validation.SpecValidator.Validate(new EksIpvs.Core.StackFiles.StackConfig(Project, "test", config.ToDictionary(c => c.Key, c => c.Value))).Require();
 
     /// <summary>A nested input object as the mocks hand it back.</summary>
     public static ImmutableDictionary<string, object> Map(object value) => (ImmutableDictionary<string, object>)value;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using EksIpvs.Spec;
+using EksIpvs.Core.Addons;
+using EksIpvs.Core.Iam;
 using Pulumi;
 using static EksIpvs.Infra.Tests.StackRun;
 

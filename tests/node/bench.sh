@@ -43,7 +43,7 @@ scenario() { # LABEL TARGET_MS SETUP...
   local bases=() crits=() notes=""
   for ((i = 1; i <= runs; i++)); do
     sb_init
-    sb_install_node_files "${SB_NODE_SCRIPTS:-infra/Spec/NodeScripts}"
+    sb_install_node_files "${SB_NODE_SCRIPTS:-infra/Core/Nodes/NodeScripts}"
     "$@"
     if ! line=$(sb_sh "$SNIPPET"); then
       sb_cleanup

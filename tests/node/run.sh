@@ -61,8 +61,8 @@ fi
 report ok "sandbox preflight (root, unshare -m -p, overlay)"
 
 # The behaviour tests run what a node receives: each file as the golden AL2023 user data carries it (comments
-# stripped, tests/Spec.Tests proves the golden file is the render), not the commented copy in the repository.
-golden_userdata=tests/Spec.Tests/golden/userdata/al2023-ipvs-rr-bandwidth.userdata
+# stripped, tests/Core.Tests proves the golden file is the render), not the commented copy in the repository.
+golden_userdata=tests/Core.Tests/golden/userdata/al2023-ipvs-rr-bandwidth.userdata
 rendered=$(mktemp -d /tmp/eks-ipvs-rendered.XXXXXX)
 trap 'rm -rf "$rendered"' EXIT
 awk -v dir="$rendered" '
@@ -70,7 +70,7 @@ awk -v dir="$rendered" '
   file { print > file; next }
   match($0, /^cat > [^ ]+ <<.EKS_IPVS_FILE.$/) { split($3, p, "/"); file = dir "/" p[length(p)]; printf "" > file }
 ' "$golden_userdata"
-expected=$(find infra/Spec/NodeScripts -type f -printf '%f\n' | sort)
+expected=$(find infra/Core/Nodes/NodeScripts -type f -printf '%f\n' | sort)
 if [[ $(find "$rendered" -type f -printf '%f\n' | sort) == "$expected" ]]; then
   export SB_NODE_SCRIPTS=$rendered
   report ok "node files taken from $golden_userdata ($(wc -l <<<"$expected") files)"
@@ -81,7 +81,7 @@ fi
 
 # Lint every script we ship and every test script; any finding fails.
 if command -v shellcheck >/dev/null; then
-  for f in infra/Spec/NodeScripts/*.sh "$rendered"/*.sh tests/node/*.sh; do
+  for f in infra/Core/Nodes/NodeScripts/*.sh "$rendered"/*.sh tests/node/*.sh; do
     if out=$(shellcheck -x -P SCRIPTDIR -P "$repo" "$f" 2>&1); then
       report ok "shellcheck $f"
     else

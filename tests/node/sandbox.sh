@@ -33,7 +33,7 @@
 #   sb_install_node_files [SRC_DIR]
 #                             do what user data does: scripts (*.sh) into /usr/local/libexec/eks-ipvs
 #                             (0755), units (*.path, *.service) into /etc/systemd/system (0644).
-#                             SRC_DIR defaults to $SB_NODE_SCRIPTS, else infra/Spec/NodeScripts.
+#                             SRC_DIR defaults to $SB_NODE_SCRIPTS, else infra/Core/Nodes/NodeScripts.
 #   sb_modprobe_fail MOD...   these modules fail to load (replaces the list; none = all load).
 #   sb_pm NAME MODE [SECS]    provide stand-in NAME (dnf or apt-get). MODE: succeed (and ipvsadm
 #                             appears), fail (exit 1), hang (sleep SECS, default 20, then succeed).
@@ -152,7 +152,7 @@ sb_path() {
 }
 
 sb_install_node_files() {
-  local src=${1:-${SB_NODE_SCRIPTS:-$SB_REPO/infra/Spec/NodeScripts}} f dest
+  local src=${1:-${SB_NODE_SCRIPTS:-$SB_REPO/infra/Core/Nodes/NodeScripts}} f dest
   dest=$SB_ROOT/fs/usr/local/libexec/eks-ipvs
   install -d -m 0755 "$dest" || return 1
   for f in "$src"/*; do

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Tests for infra/Spec/NodeScripts/cni-bandwidth-guard.sh against the real aws-node template
+# Tests for infra/Core/Nodes/NodeScripts/cni-bandwidth-guard.sh against the real aws-node template
 # (tests/node/fixtures/vpc-cni-10-aws.conflist.template, a copy of the VPC CNI's
 # misc/10-aws.conflist), rendered the way aws-node renders it.
 

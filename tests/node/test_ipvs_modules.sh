@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016 # the single-quoted snippets are expanded inside the sandbox, by design.
-# Tests for infra/Spec/NodeScripts/ipvs-modules.sh (run by run.sh --one, in a fresh sandbox each).
+# Tests for infra/Core/Nodes/NodeScripts/ipvs-modules.sh (run by run.sh --one, in a fresh sandbox each).
 
 IPVS_MODULES=(ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_sh ip_vs_dh ip_vs_sed ip_vs_nq nf_conntrack)
 IPVS_SCRIPT=/usr/local/libexec/eks-ipvs/ipvs-modules.sh

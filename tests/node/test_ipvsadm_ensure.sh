@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016 # the single-quoted snippets are expanded inside the sandbox, by design.
-# Tests for infra/Spec/NodeScripts/ipvsadm-ensure.sh (run by run.sh --one, in a fresh sandbox each).
+# Tests for infra/Core/Nodes/NodeScripts/ipvsadm-ensure.sh (run by run.sh --one, in a fresh sandbox each).
 # No wall-clock thresholds: "returns at once" is shown by what the package-manager stand-in had and
 # had not recorded when the script returned.
 
@@ -97,8 +97,8 @@ test_default_attempts_and_bad_settings_fall_back() {
   assert_count 3 "$SB_LOG/dnf.log" '^start ' "dnf calls with the default of 3 attempts"
   assert_log_has "WARNING: EKS_IPVS_INSTALL_ATTEMPTS='many' is not an integer >= 1; using 3" "bad value reported"
   # The production defaults, as documented in the script's header.
-  grep -q 'setting EKS_IPVS_INSTALL_TIMEOUT 120 1' "infra/Spec/NodeScripts/ipvsadm-ensure.sh" || fail "default timeout is not 120 s"
-  grep -q 'setting EKS_IPVS_INSTALL_BACKOFF 10 0' "infra/Spec/NodeScripts/ipvsadm-ensure.sh" || fail "default backoff is not 10 s"
+  grep -q 'setting EKS_IPVS_INSTALL_TIMEOUT 120 1' "infra/Core/Nodes/NodeScripts/ipvsadm-ensure.sh" || fail "default timeout is not 120 s"
+  grep -q 'setting EKS_IPVS_INSTALL_BACKOFF 10 0' "infra/Core/Nodes/NodeScripts/ipvsadm-ensure.sh" || fail "default backoff is not 10 s"
 }
 
 test_each_attempt_is_bounded_by_timeout() {

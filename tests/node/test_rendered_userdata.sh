@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# The user data a node really receives: the golden AL2023 render (tests/Spec.Tests checks it equals what
+# The user data a node really receives: the golden AL2023 render (tests/Core.Tests checks it equals what
 # NodeBootstrap renders, byte for byte), split into its MIME parts and run in order as cloud-init does.
 
-GOLDEN=tests/Spec.Tests/golden/userdata/al2023-ipvs-rr-bandwidth.userdata
+GOLDEN=tests/Core.Tests/golden/userdata/al2023-ipvs-rr-bandwidth.userdata
 LIBEXEC=/usr/local/libexec/eks-ipvs
 
 # Writes each text/x-shellscript part of a MIME file to DIR/part-N.sh; prints how many.

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Static checks on infra/Spec/NodeScripts and self-checks of the sandbox the other tests rely on.
+# Static checks on infra/Core/Nodes/NodeScripts and self-checks of the sandbox the other tests rely on.
 
-SCRIPTS_DIR=infra/Spec/NodeScripts
+SCRIPTS_DIR=infra/Core/Nodes/NodeScripts
 
 test_scripts_share_header_strict_mode_and_log_tag() {
   local f

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016 # the single-quoted snippets are expanded inside the sandbox, by design.
-# Tests for the systemd units and infra/Spec/NodeScripts/cni-bandwidth-guard-enable.sh, plus the
+# Tests for the systemd units and infra/Core/Nodes/NodeScripts/cni-bandwidth-guard-enable.sh, plus the
 # whole boot sequence as user data runs it.
 
 ENABLE=/usr/local/libexec/eks-ipvs/cni-bandwidth-guard-enable.sh

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using EksIpvs.Core.Iam;
+using static EksIpvs.Core.Tests.Stacks;
+
+namespace EksIpvs.Core.Tests;
+
+/// <summary>The deploy role's policy: every type the program uses is in the table, and names scope it where AWS allows.</summary>
+public class DeployPolicyTests
+{
+    private static List<JsonElement> Statements(string json) =>
+        JsonDocument.Parse(json).RootElement.GetProperty("Statement").EnumerateArray().ToList();
+
+    private static JsonElement Statement(string json, string sid) => Statements(json).Single(s => s.GetProperty("Sid").GetString() == sid);
+
+    private static List<string?> Strings(JsonElement element) => element.EnumerateArray().Select(e => e.GetString()).ToList();
+
+    [Fact]
+    public void Every_type_any_stack_uses_is_in_the_table()
+    {
+        var everything = Valid(("kubeProxyManagement", "selfManaged"),
+            ("accessEntries", """[{"principalArn": "arn:aws:iam::111122223333:role/a", "access": "view"}]"""));
+        foreach (var type in DeployPolicy.TypesFor(everything))
+        {
+            Assert.True(DeployPolicy.Table.ContainsKey(type), $"{type} is missing from DeployPolicy.Table");
+        }
+        Assert.Equal(DeployPolicy.Table.Keys.Order(StringComparer.Ordinal), DeployPolicy.TypesFor(everything).Append("aws:kms/alias:Alias").Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_type_is_an_error_not_a_silent_gap()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => DeployPolicy.For(Valid(), ["aws:rds/instance:Instance"]));
+        Assert.Equal("aws:rds/instance:Instance has no entry in DeployPolicy.Table: add the API actions it calls", error.Message);
+    }
+
+    [Fact]
+    public void Eks_logs_and_the_alias_are_scoped_to_the_cluster_by_name()
+    {
+        var spec = Valid(("clusterName", "payments"));
+        var json = DeployPolicy.For(spec, DeployPolicy.TypesFor(spec));
+        Assert.Equal(["arn:aws:eks:*:*:cluster/payments"], Strings(Statement(json, "EksCluster").GetProperty("Resource")));
+        Assert.Contains("eks:CreateNodegroup", Strings(Statement(json, "EksCluster").GetProperty("Action")));
+        Assert.Contains("arn:aws:eks:*:*:nodegroup/payments/*", Strings(Statement(json, "EksChildren").GetProperty("Resource")));
+        Assert.Contains("arn:aws:logs:*:*:log-group:/aws/eks/payments/cluster", Strings(Statement(json, "ControlPlaneLogs").GetProperty("Resource")));
+        Assert.Contains("arn:aws:kms:*:*:alias/eks/payments", Strings(Statement(json, "KmsAlias").GetProperty("Resource")));
+        Assert.Equal("eks.amazonaws.com", Statement(json, "PassRoleToEks").GetProperty("Condition").GetProperty("StringEquals").GetProperty("iam:PassedToService").GetString());
+        // What CreateNodegroup with a launch template needs of EC2 (EKS user guide).
+        Assert.Contains("ec2:RunInstances", Strings(Statement(json, "Any").GetProperty("Action")));
+        // Actions appear once, sorted, in one statement per scope.
+        Assert.All(Statements(json), s => Assert.Equal(Strings(s.GetProperty("Action")).Order(StringComparer.Ordinal), Strings(s.GetProperty("Action"))));
+    }
+
+    [Fact]
+    public void Only_what_the_stack_uses()
+    {
+        var minimal = Valid(("secretsEncryption", "false"));
+        var json = DeployPolicy.For(minimal, DeployPolicy.TypesFor(minimal));
+        Assert.DoesNotContain("kms:CreateKey", json);
+        Assert.DoesNotContain("eks:CreateAccessEntry", json);
+        var withAccess = Valid(("accessEntries", """[{"principalArn": "arn:aws:iam::111122223333:role/a", "access": "view"}]"""));
+        Assert.Contains("eks:CreateAccessEntry", DeployPolicy.For(withAccess, DeployPolicy.TypesFor(withAccess)));
+    }
+
+    [Fact]
+    public void Other_partitions()
+    {
+        var spec = Valid();
+        Assert.Contains("arn:aws-cn:eks:*:*:cluster/", DeployPolicy.For(spec, DeployPolicy.TypesFor(spec), "aws-cn"));
+    }
+}
