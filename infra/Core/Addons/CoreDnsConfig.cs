@@ -3,7 +3,7 @@ namespace EksIpvs.Core.Addons;
 /// <summary>
 /// The coredns add-on's configurationValues: only keys the add-on schema allows (replicaCount,
 /// topologySpreadConstraints, podDisruptionBudget; `aws eks describe-addon-configuration --addon-name coredns`,
-/// copy in tests/Spec.Tests/data). EKS's own affinity (Linux nodes, replicas on different hosts) is left as it is.
+/// copy in tests/Core.Tests/data). EKS's own affinity (Linux nodes, replicas on different hosts) is left as it is.
 /// </summary>
 public static class CoreDnsConfig
 {

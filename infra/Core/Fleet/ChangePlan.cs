@@ -32,7 +32,7 @@ public sealed record ChangePlanResult(IReadOnlyList<PlannedWave> Waves, IReadOnl
 /// Pulumi.yaml (project config defaults), stacks.yaml (every stack's wave and role) and the workflow that runs
 /// `up`: every stack.</item>
 /// <item>Documentation, tests, .ci/ and other .github/ files, infra/Cli/ (not compiled into
-/// the program: Infra.csproj compiles infra/*.cs and references infra/Spec only): no stack.</item>
+/// the program: Infra.csproj compiles infra/*.cs and references infra/Core only): no stack.</item>
 /// <item>Anything else: every stack. An unknown file might feed the build; a needless no-op preview is cheap, a
 /// change that skipped the clusters is not.</item>
 /// </list>

@@ -126,7 +126,7 @@ public sealed record NodeBootstrap
         var text = new StringBuilder()
             .Append("#!/usr/bin/env bash\n")
             .Append($"# eks-ipvs: {purpose}\n")
-            .Append("# Rendered from infra/Spec/NodeScripts (comments there); edit those files, not this part.\n")
+            .Append("# Rendered from infra/Core/Nodes/NodeScripts (comments there); edit those files, not this part.\n")
             .Append("set -euo pipefail\n")
             .Append($"install -d -m 0755 {InstallDirectory}\n");
         foreach (var file in files)

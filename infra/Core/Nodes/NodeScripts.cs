@@ -1,6 +1,6 @@
 namespace EksIpvs.Core.Nodes;
 
-/// <summary>The files under infra/Spec/NodeScripts, embedded in this assembly: the program, the offline render
+/// <summary>The files under infra/Core/Nodes/NodeScripts, embedded in this assembly: the program, the offline render
 /// and the tests all use these same bytes.</summary>
 public static class NodeScripts
 {
@@ -15,7 +15,7 @@ public static class NodeScripts
     public static string Read(string name)
     {
         using var stream = typeof(NodeScripts).Assembly.GetManifestResourceStream($"NodeScripts/{name}")
-            ?? throw new InvalidOperationException($"node script {name} is not embedded; it belongs in infra/Spec/NodeScripts");
+            ?? throw new InvalidOperationException($"node script {name} is not embedded; it belongs in infra/Core/Nodes/NodeScripts");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -9,7 +9,7 @@ public static class ConfigKeys
     public static readonly ConfigKey KubernetesVersion = new("kubernetesVersion", ConfigType.String, "1.35",
         "Kubernetes minor version of the control plane, e.g. 1.35.");
     public static readonly ConfigKey AddonVersions = new("addonVersions", ConfigType.StringMap, "{}",
-        "EKS add-on versions {kubeProxy, vpcCni, coreDns}, each optional, e.g. v1.34.6-eksbuild.13. Unset ones come from the table in infra/Spec/AddonVersions.cs for kubernetesVersion.");
+        "EKS add-on versions {kubeProxy, vpcCni, coreDns}, each optional, e.g. v1.34.6-eksbuild.13. Unset ones come from the table in infra/Core/Versions/AddonVersions.cs for kubernetesVersion.");
     public static readonly ConfigKey VpcCidr = new("vpcCidr", ConfigType.String, "10.0.0.0/16",
         "Private IPv4 CIDR of the VPC, /16 to /20.");
     public static readonly ConfigKey AvailabilityZoneCount = new("availabilityZoneCount", ConfigType.Integer, "3",

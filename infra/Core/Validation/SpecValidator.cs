@@ -160,7 +160,7 @@ public static partial class SpecValidator
     private static void CheckKubernetesVersion(Reader read, int minor, DateOnly today)
     {
         var key = ConfigKeys.KubernetesVersion;
-        var table = $"(table of {KubernetesVersions.Date(KubernetesVersions.Checked)}, infra/Spec/KubernetesVersions.cs)";
+        var table = $"(table of {KubernetesVersions.Date(KubernetesVersions.Checked)}, infra/Core/Versions/KubernetesVersions.cs)";
         switch (KubernetesVersions.SupportOn(minor, today))
         {
             case KubernetesSupport.NotOffered:

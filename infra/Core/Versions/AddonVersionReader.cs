@@ -64,7 +64,7 @@ internal static class AddonVersionReader
             if (example is null)
             {
                 read.Error(path, null,
-                    $"this project's table (infra/Spec/AddonVersions.cs) has no {name} version for Kubernetes 1.{known} " +
+                    $"this project's table (infra/Core/Versions/AddonVersions.cs) has no {name} version for Kubernetes 1.{known} " +
                     $"(it has {AddonVersions.MinorsWithDefault(addon)})",
                     $"a version from `{lookUp}` in addonVersions.{field}, or a row added to the table");
             }

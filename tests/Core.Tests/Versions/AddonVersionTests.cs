@@ -89,7 +89,7 @@ public class AddonVersionTests
         // 1.29 was still offered (in extended support) at the start of 2026, and the table has no rows for it.
         var day = new DateOnly(2026, 1, 1);
         var errors = SpecValidator.Validate(Config(("kubernetesVersion", "1.29")), day).Errors.Select(e => e.ToString()).ToList();
-        Assert.Contains("eks-ipvs:addonVersions.vpcCni: this project's table (infra/Spec/AddonVersions.cs) has no vpc-cni version for " +
+        Assert.Contains("eks-ipvs:addonVersions.vpcCni: this project's table (infra/Core/Versions/AddonVersions.cs) has no vpc-cni version for " +
                         "Kubernetes 1.29 (it has 1.30-1.35); allowed: a version from " +
                         "`aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version 1.29` in addonVersions.vpcCni, or a row added to the table",
             errors);

@@ -23,7 +23,7 @@ public class KubernetesVersionTests
     public void A_version_eks_does_not_offer_is_an_error_listing_what_is_offered(string version)
     {
         Assert.Equal(
-            $"eks-ipvs:kubernetesVersion = \"{version}\": not a version EKS offers on 2026-11-29 (table of 2026-11-29, infra/Spec/KubernetesVersions.cs); allowed: {OfferedOnCheckDay}",
+            $"eks-ipvs:kubernetesVersion = \"{version}\": not a version EKS offers on 2026-11-29 (table of 2026-11-29, infra/Core/Versions/KubernetesVersions.cs); allowed: {OfferedOnCheckDay}",
             Assert.Single(Validate(version, Today).Errors).ToString());
     }
 
@@ -34,7 +34,7 @@ public class KubernetesVersionTests
         Assert.True(result.IsValid);
         Assert.Equal(
             "eks-ipvs:kubernetesVersion = \"1.33\": 1.33 left EKS standard support on 2026-07-29: extended support costs extra per cluster hour " +
-            "and ends on 2027-07-29 (table of 2026-11-29, infra/Spec/KubernetesVersions.cs); advice: a version in standard support: " +
+            "and ends on 2027-07-29 (table of 2026-11-29, infra/Core/Versions/KubernetesVersions.cs); advice: a version in standard support: " +
             "1.35 (standard support until 2027-03-27), 1.34 (standard support until 2026-12-02)",
             Assert.Single(result.Warnings).ToString());
     }
