@@ -160,12 +160,20 @@ public static partial class SpecValidator
     private static void CheckKubernetesVersion(Reader read, int minor, DateOnly today)
     {
         var key = ConfigKeys.KubernetesVersion;
-        var table = $"(table of {KubernetesVersions.Date(KubernetesVersions.Checked)}, infra/Core/Versions/KubernetesVersions.cs)";
+        var table = $"(table of {KubernetesVersions.Date(KubernetesVersions.Checked)}, {KubernetesVersions.File})";
         switch (KubernetesVersions.SupportOn(minor, today))
         {
+            case KubernetesSupport.NewerThanTable:
+                // The table ages; EKS may offer a newer minor than it knows, so this cannot be an error.
+                read.Warning(key,
+                    $"1.{minor} is not in this project's table, checked on {KubernetesVersions.Date(KubernetesVersions.Checked)} " +
+                    $"(newest row 1.{KubernetesVersions.Newest.Minor}, {KubernetesVersions.File}); pulumi up will ask EKS for it",
+                    $"if EKS does not offer 1.{minor} yet, pulumi up fails when it creates the cluster; to know now, run `aws eks describe-cluster-versions`, " +
+                    $"and add a row to the table from {KubernetesVersions.UpdateFrom}");
+                break;
             case KubernetesSupport.NotOffered:
                 // An unquoted 1.30 reaches the program as "1.3": say so when that is the likely cause.
-                var tenfold = KubernetesVersions.SupportOn(minor * 10, today) != KubernetesSupport.NotOffered
+                var tenfold = KubernetesVersions.SupportOn(minor * 10, today) is KubernetesSupport.Standard or KubernetesSupport.Extended
                     ? $"; if the stack file says 1.{minor}0 unquoted, YAML read it as the number 1.{minor}: quote it, \"1.{minor}0\"" : "";
                 read.Error(key, $"not a version EKS offers on {KubernetesVersions.Date(today)} {table}{tenfold}",
                     KubernetesVersions.Offered(today));
