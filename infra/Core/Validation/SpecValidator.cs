@@ -34,6 +34,7 @@ public static partial class SpecValidator
     {
         var read = new Reader(config);
         read.RejectUnknownKeys();
+        ConfigNamespaces.Check(read, config);
 
         var version = read.String(ConfigKeys.KubernetesVersion);
         var minor = KubernetesMinor(version);
