@@ -1,3 +1,5 @@
+using EksIpvs.Core.Validation;
+
 namespace EksIpvs.Core.Iam;
 
 /// <summary>
@@ -22,5 +24,28 @@ public static class AwsPartitions
     {
         var parts = arn.Split(':');
         return parts.Length >= 6 && parts[0] == "arn" && parts[1].Length > 0 ? parts[1] : null;
+    }
+
+    /// <summary>An error when an ARN the stack hands to AWS names another partition than the stack's region:
+    /// AWS refuses it, but only at `pulumi up`, after the provider derived the partition. Unknown region: no check
+    /// (`pulumi up` still makes it, infra/Deploy.cs).</summary>
+    internal static void CheckArn(Reader read, string? region, string qualifiedKey, string arn, string what)
+    {
+        if (region is null || OfArn(arn) is not { } partition || partition == Of(region))
+        {
+            return;
+        }
+        var expected = Of(region);
+        read.Error(qualifiedKey, Reader.Display(arn),
+            $"{what} in partition {partition}, but aws:region {region} is in partition {expected}, where AWS cannot use it",
+            $"an ARN of partition {expected} (arn:{expected}:...), or an aws:region of partition {partition}");
+    }
+
+    internal static void CheckPrincipals(Reader read, string? region, IReadOnlyList<AccessEntrySpec> entries)
+    {
+        foreach (var entry in entries)
+        {
+            CheckArn(read, region, read.Qualified(ConfigKeys.AccessEntries.Name), entry.PrincipalArn, "an access entry principal");
+        }
     }
 }

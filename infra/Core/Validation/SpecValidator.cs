@@ -27,8 +27,6 @@ public static partial class SpecValidator
     /// <summary>IPVS mode is deprecated upstream from this minor version (KEP-5495).</summary>
     public const int IpvsDeprecatedMinor = 35;
 
-    private const int MaxTags = 50;          // AWS per-resource tag limit
-
     /// <param name="today">The day whose Kubernetes versions EKS offers; default today (UTC).</param>
     public static SpecResult Validate(StackConfig config, DateOnly? today = null)
     {
@@ -118,6 +116,7 @@ public static partial class SpecValidator
         var nodeGroups = NodeGroupReader.Read(read, config);
 
         var accessEntries = ClusterAccess.Read(read);
+        AwsPartitions.CheckPrincipals(read, config.Region, accessEntries);
 
         var spec = read.Errors.Count > 0 ? null : new ClusterSpec
         {
@@ -304,9 +303,12 @@ public static partial class SpecValidator
 
     private static void ValidateTags(Reader read, IReadOnlyDictionary<string, string> tags)
     {
-        if (tags.Count > MaxTags)
+        if (StackTags.OnMostTaggedResource(tags) is var total and > StackTags.AwsLimit)
         {
-            read.Error(ConfigKeys.Tags, $"{tags.Count} tags", $"at most {MaxTags} (AWS's limit per resource)");
+            read.Error(ConfigKeys.Tags,
+                $"{tags.Count} tags, and with the {StackTags.AddedByStack.Count} the stack adds ({string.Join(", ", StackTags.AddedByStack)} on the subnets) " +
+                $"a resource would carry {total}, more than AWS's limit of {StackTags.AwsLimit} per resource",
+                $"at most {StackTags.RoomForUserTags} tags of your own");
         }
         foreach (var (key, value) in tags)
         {
