@@ -4,6 +4,7 @@ using EksIpvs.Core.Addons;
 using EksIpvs.Core.Iam;
 using EksIpvs.Core.Nodes;
 using EksIpvs.Core.Validation;
+using EksIpvs.Core.Versions;
 
 namespace EksIpvs.Cli;
 
@@ -78,6 +79,9 @@ public static class Summary
                 Line($"    {note}");
             }
         }
+        Line();
+        Line($"Fact tables used (checked on; a table older than {FactTables.MaxAgeDays} days on the render day earns a warning): " +
+             string.Join(", ", FactTables.UsedBy(spec).Select(t => $"{t.Name} {KubernetesVersions.Date(t.Checked)} ({t.File})")));
         if (secrets is { Count: > 0 })
         {
             Line();

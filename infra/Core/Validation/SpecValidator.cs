@@ -34,6 +34,7 @@ public static partial class SpecValidator
         read.RejectUnknownKeys();
         ConfigNamespaces.Check(read, config);
 
+        var day = today ?? DateOnly.FromDateTime(DateTime.UtcNow);
         var version = read.String(ConfigKeys.KubernetesVersion);
         var minor = KubernetesMinor(version);
         if (minor is null)
@@ -42,7 +43,7 @@ public static partial class SpecValidator
         }
         else
         {
-            CheckKubernetesVersion(read, minor.Value, today ?? DateOnly.FromDateTime(DateTime.UtcNow));
+            CheckKubernetesVersion(read, minor.Value, day);
         }
 
         var clusterName = read.String(ConfigKeys.ClusterName, $"{config.Project}-{config.Stack}");
@@ -147,6 +148,8 @@ public static partial class SpecValidator
         {
             spec = null;
         }
+        // Old tables only warn: a stack valid today must never be blocked by a table that fell behind.
+        read.Warnings.AddRange(FactTables.Stale(spec is null ? FactTables.All : FactTables.UsedBy(spec), day));
         return new SpecResult(spec, read.Errors, read.Warnings);
     }
 
