@@ -27,7 +27,7 @@ internal static class TopLevelKeys
             var topLevel = Suggestions.Closest(key, Read) is { } tag && !key.Contains(':', StringComparison.Ordinal) && IsTopLevelTypo(key, tag)
                 ? tag : null;
             var advice = topLevel is not null
-                ? $"{topLevel} (Pulumi's top-level keys are lowercase: {string.Join(", ", Read)})"
+                ? $"{topLevel}, spelt exactly so (Pulumi reads only {string.Join(", ", Read)} at the top level)"
                 : $"move it under config:, e.g. `config:` then `  {(key.Contains(':', StringComparison.Ordinal) ? key : $"{project}:{key}")}: ...` on the next line";
             yield return new ConfigIssue($"{key} (top level)", shown,
                 $"at the top level of the stack file, outside config:, so Pulumi ignores it ({DecidedBy})", advice, IsWarning: true);

@@ -41,7 +41,7 @@ public sealed class IgnoredInputTests : IDisposable
         var result = Check("Config:\n  eks-ipvs:proxyMode: iptables\n");
         Assert.Equal(
             "Config (top level) = {\"eks-ipvs:proxyMode\":\"iptables\"}: at the top level of the stack file, outside config:, so Pulumi ignores it (" +
-            TopLevelKeys.DecidedBy + "); advice: config (Pulumi's top-level keys are lowercase: secretsprovider, encryptedkey, encryptionsalt, config, environment)",
+            TopLevelKeys.DecidedBy + "); advice: config, spelt exactly so (Pulumi reads only secretsprovider, encryptedkey, encryptionsalt, config, environment at the top level)",
             Assert.Single(Stacks.OtherWarnings(result)).ToString());
     }
 
@@ -52,6 +52,17 @@ public sealed class IgnoredInputTests : IDisposable
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         Assert.Empty(Stacks.OtherWarnings(result));
         Assert.Equal(2, Assert.Single(result.Spec!.NodeGroups).MinSize);
+    }
+
+    [Fact]
+    public void A_misspelt_top_level_key_of_pulumis_is_named_as_the_one_meant()
+    {
+        var warnings = Stacks.OtherWarnings(Check("secretsProvider: passphrase\nenvironments: [team/dev]\nconfig: {}\n"));
+        Assert.Equal(["secretsProvider (top level)", "environments (top level)"], warnings.Select(w => w.Key));
+        Assert.EndsWith("advice: secretsprovider, spelt exactly so (Pulumi reads only secretsprovider, encryptedkey, encryptionsalt, config, environment at the top level)",
+            warnings[0].ToString());
+        Assert.EndsWith("advice: environment, spelt exactly so (Pulumi reads only secretsprovider, encryptedkey, encryptionsalt, config, environment at the top level)",
+            warnings[1].ToString());
     }
 
     [Fact]
