@@ -127,6 +127,8 @@ public sealed class IgnoredInputTests : IDisposable
             "of the shell that runs it, and principals are checked against its partition only then\n",
             Cli.Summary.Of(spec, [], null, region: null));
         Assert.Contains("Region: cn-north-1 (aws:region), partition aws-cn\n", Cli.Summary.Of(spec, [], null, region: "cn-north-1"));
+        Assert.Contains("Region: aws:region is a secret, decrypted only by pulumi up, which checks principals against its partition\n",
+            Cli.Summary.Of(spec, [], null, region: StackConfig.SecretValue));
     }
 
     [Fact]

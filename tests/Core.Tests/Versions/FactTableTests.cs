@@ -62,4 +62,17 @@ public class FactTableTests
             "instance family architectures 2026-11-29 (infra/Core/Validation/InstanceTypes.cs)\n",
             Cli.Summary.Of(Stacks.Valid(), [], null, "eu-west-1"));
     }
+
+    [Fact]
+    public void Render_on_a_day_the_tables_are_old_warns_with_how_to_update_and_still_renders()
+    {
+        var day = FactTables.KubernetesVersionsTable.Checked.AddDays(120);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var code = Cli.Cli.Run(["render", "--stack", "dev"], stdout, stderr, Repo.Root, new CliTests.FixedClock(day));
+        Assert.Equal(0, code);
+        var text = stdout.ToString();
+        Assert.Contains("  - infra/Core/Versions/KubernetesVersions.cs: this project's table of Kubernetes versions was checked on 2026-12-02, 120 days before 2027-04-01", text);
+        Assert.Contains("  - infra/Core/Versions/AddonVersions.cs: this project's table of add-on versions was checked on 2026-11-29, 123 days before 2027-04-01", text);
+        Assert.DoesNotContain("AmiReleaseVersions.cs: this project's table", text); // the dev stack pins no AMI release
+    }
 }
