@@ -16,7 +16,11 @@ internal static class StackSpec
         // Pulumi's Config cannot list keys; the names come from the same place the SDK reads them, so a typo is seen.
         var keys = PulumiConfigEnvironment.KeysIn(Environment.GetEnvironmentVariable(PulumiConfigEnvironment.Variable), project);
         var values = keys.ToDictionary(key => key, key => config.Get(key) ?? "");
-        var result = SpecValidator.Validate(new StackConfig(project, Deployment.Instance.StackName, values));
+        // Other namespaces' keys too: aws:region decides the partition principals must be in, and a key under a
+        // misspelled namespace (eks_ipvs:proxyMode) is refused here as in the offline tool.
+        var others = PulumiConfigEnvironment.OthersIn(Environment.GetEnvironmentVariable(PulumiConfigEnvironment.Variable),
+            Environment.GetEnvironmentVariable(PulumiConfigEnvironment.SecretKeysVariable), project);
+        var result = SpecValidator.Validate(new StackConfig(project, Deployment.Instance.StackName, values) { Others = others });
         foreach (var warning in result.Warnings)
         {
             Log.Warn(warning.ToString());

@@ -21,7 +21,7 @@ public static class RenderCommand
         }
         var spec = result.Require();
         var files = RenderedFiles(spec);
-        stdout.Write(Summary.Of(spec, result.Warnings, stack.Secrets));
+        stdout.Write(Summary.Of(spec, result.Warnings, stack.Secrets, stack.Config.Others.GetValueOrDefault("aws:region")));
         if (options.OutDirectory is { } outDirectory)
         {
             var (removed, leftAlone) = Write(outDirectory, files);

@@ -1,8 +1,11 @@
 using System.Text;
 using EksIpvs.Core;
 using EksIpvs.Core.Addons;
+using EksIpvs.Core.Iam;
 using EksIpvs.Core.Nodes;
+using EksIpvs.Core.StackFiles;
 using EksIpvs.Core.Validation;
+using EksIpvs.Core.Versions;
 
 namespace EksIpvs.Cli;
 
@@ -10,12 +13,22 @@ namespace EksIpvs.Cli;
 public static class Summary
 {
     /// <param name="secrets">The project's keys holding secrets, which the offline render cannot decrypt.</param>
-    public static string Of(ClusterSpec spec, IReadOnlyList<ConfigIssue> warnings, IReadOnlyList<string>? secrets = null)
+    /// <param name="region">The stack file's aws:region, <see cref="StackConfig.SecretValue"/> when it is a secret, or
+    /// null when it sets none.</param>
+    public static string Of(ClusterSpec spec, IReadOnlyList<ConfigIssue> warnings, IReadOnlyList<string>? secrets = null, string? region = null)
     {
         var text = new StringBuilder();
         void Line(string line = "") => text.Append(line).Append('\n');
 
         Line($"Stack {spec.Stack} of {spec.Project}: EKS cluster {spec.ClusterName}, Kubernetes {spec.KubernetesVersion}");
+        // Without aws:region the AWS provider falls back to the environment of whoever runs pulumi up: say so.
+        Line(region switch
+        {
+            null => "Region: not in the stack file (no aws:region); pulumi up takes it from AWS_REGION (or AWS_DEFAULT_REGION) or the AWS profile " +
+                    "of the shell that runs it, and principals are checked against its partition only then",
+            StackConfig.SecretValue => "Region: aws:region is a secret, decrypted only by pulumi up, which checks principals against its partition",
+            _ => $"Region: {region} (aws:region), partition {AwsPartitions.Of(region)}",
+        });
         Line();
         Line($"VPC {spec.VpcCidr} across {spec.AvailabilityZoneCount} availability zones, " +
              (spec.NatGateways == NatGatewayMode.Single ? "one NAT gateway (in the first zone)" : "a NAT gateway in every zone"));
@@ -71,6 +84,9 @@ public static class Summary
                 Line($"    {note}");
             }
         }
+        Line();
+        Line($"Fact tables used (checked on; a table older than {FactTables.MaxAgeDays} days on the render day earns a warning): " +
+             string.Join(", ", FactTables.UsedBy(spec).Select(t => $"{t.Name} {KubernetesVersions.Date(t.Checked)} ({t.File})")));
         if (secrets is { Count: > 0 })
         {
             Line();

@@ -31,7 +31,8 @@ internal sealed class StackRun
     /// <summary>The program's resource objects, for what only they carry (a component's own properties, URNs).</summary>
     public ImmutableArray<Resource> Resources { get; private set; } = [];
 
-    /// <summary>Runs the stack with the given project config (keys without the "eks-ipvs:" prefix, values as Pulumi passes them).</summary>
+    /// <summary>Runs the stack with the given project config (keys without the "eks-ipvs:" prefix, or other namespaces'
+    /// keys in full, values as Pulumi passes them).</summary>
     public static async Task<StackRun> With(params (string Key, string Value)[] config)
     {
         var (run, error) = await Try(config);
@@ -57,7 +58,8 @@ internal sealed class StackRun
             });
 
         Environment.SetEnvironmentVariable("PULUMI_CONFIG",
-            JsonSerializer.Serialize(config.ToDictionary(c => $"{Project}:{c.Key}", c => c.Value)));
+            // A key with a namespace of its own (aws:region, eks_ipvs:proxyMode) is passed as written.
+            JsonSerializer.Serialize(config.ToDictionary(c => c.Key.Contains(':') ? c.Key : $"{Project}:{c.Key}", c => c.Value)));
         try
         {
             var (resources, outputs) = await Deployment.TestAsync(mocks.Object,

@@ -74,7 +74,7 @@ public static class StackFile
         }
         try
         {
-            return FromYaml(Decode(stackFile), project, stack);
+            return FromYaml(Decode(stackFile), project, stack, TopLevelKeys.Anchored(File.ReadAllText(stackFile)));
         }
         catch (PulumiYamlException e)
         {
@@ -85,7 +85,7 @@ public static class StackFile
     /// <summary>The text of a stack file, read as <see cref="Read"/> does.</summary>
     /// <exception cref="PulumiYamlException">Pulumi would refuse the file.</exception>
     public static LoadedStack FromText(string yaml, string project, string stack) =>
-        FromYaml(PulumiYaml.Decode(yaml), project, stack);
+        FromYaml(PulumiYaml.Decode(yaml), project, stack, TopLevelKeys.Anchored(yaml));
 
     /// <summary>A YAML file's top-level mapping as YamlDotNet's node tree (used to read Pulumi.yaml's declarations).</summary>
     public static YamlDotNet.RepresentationModel.YamlMappingNode ReadMapping(string path)
@@ -127,7 +127,7 @@ public static class StackFile
         }
     }
 
-    private static LoadedStack FromYaml(GoValue? root, string project, string stack)
+    private static LoadedStack FromYaml(GoValue? root, string project, string stack, IReadOnlySet<string> anchored)
     {
         var rules = new List<StackFileRule>();
         var errors = new List<ConfigIssue>();
@@ -136,8 +136,13 @@ public static class StackFile
         var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var secrets = new List<string>();
         var written = new Dictionary<string, string>(StringComparer.Ordinal); // qualified key -> key as written
+        var others = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
         var config = Config(root);
+        if (root is GoMap top)
+        {
+            warnings.AddRange(TopLevelKeys.Ignored(top, project, anchored));
+        }
         if (root is GoMap { Merged: true } || config is { Merged: true })
         {
             rules.Add(MergeRule);
@@ -170,7 +175,10 @@ public static class StackFile
             pulumiConfig[qualified] = pulumiValue;
             if (ns != project)
             {
-                continue; // aws:region and other providers' keys are theirs to check.
+                // aws:region and other providers' keys are theirs to check; the validator reads the region and
+                // names namespaces nobody reads (ConfigNamespaces).
+                others[qualified] = pulumiValue.Secret ? StackConfig.SecretValue : pulumiValue.Text;
+                continue;
             }
             if (pulumiValue.Secret)
             {
@@ -190,7 +198,7 @@ public static class StackFile
                 values[name] = pulumiValue.Text;
             }
         }
-        return new LoadedStack(new StackConfig(project, stack, values), pulumiConfig, errors, warnings, secrets,
+        return new LoadedStack(new StackConfig(project, stack, values) { Others = others }, pulumiConfig, errors, warnings, secrets,
             rules.Distinct().ToList());
     }
 

@@ -13,6 +13,9 @@ namespace EksIpvs.Core.Validation;
 /// </summary>
 public static partial class InstanceTypes
 {
+    /// <summary>The day the naming convention was last checked against its sources.</summary>
+    public static readonly DateOnly Checked = new(2026, 11, 29);
+
     /// <summary>The architecture of the type, or null when its name does not tell (e.g. mac2-m2.metal, p6e-gb200.36xlarge).</summary>
     public static CpuArchitecture? ArchitectureOf(string instanceType)
     {

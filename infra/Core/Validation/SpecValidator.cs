@@ -27,14 +27,14 @@ public static partial class SpecValidator
     /// <summary>IPVS mode is deprecated upstream from this minor version (KEP-5495).</summary>
     public const int IpvsDeprecatedMinor = 35;
 
-    private const int MaxTags = 50;          // AWS per-resource tag limit
-
     /// <param name="today">The day whose Kubernetes versions EKS offers; default today (UTC).</param>
     public static SpecResult Validate(StackConfig config, DateOnly? today = null)
     {
         var read = new Reader(config);
         read.RejectUnknownKeys();
+        ConfigNamespaces.Check(read, config);
 
+        var day = today ?? DateOnly.FromDateTime(DateTime.UtcNow);
         var version = read.String(ConfigKeys.KubernetesVersion);
         var minor = KubernetesMinor(version);
         if (minor is null)
@@ -43,7 +43,7 @@ public static partial class SpecValidator
         }
         else
         {
-            CheckKubernetesVersion(read, minor.Value, today ?? DateOnly.FromDateTime(DateTime.UtcNow));
+            CheckKubernetesVersion(read, minor.Value, day);
         }
 
         var clusterName = read.String(ConfigKeys.ClusterName, $"{config.Project}-{config.Stack}");
@@ -117,6 +117,7 @@ public static partial class SpecValidator
         var nodeGroups = NodeGroupReader.Read(read, config);
 
         var accessEntries = ClusterAccess.Read(read);
+        AwsPartitions.CheckPrincipals(read, config.Region, accessEntries);
 
         var spec = read.Errors.Count > 0 ? null : new ClusterSpec
         {
@@ -147,6 +148,8 @@ public static partial class SpecValidator
         {
             spec = null;
         }
+        // Old tables only warn: a stack valid today must never be blocked by a table that fell behind.
+        read.Warnings.AddRange(FactTables.Stale(spec is null ? FactTables.All : FactTables.UsedBy(spec), day));
         return new SpecResult(spec, read.Errors, read.Warnings);
     }
 
@@ -160,12 +163,20 @@ public static partial class SpecValidator
     private static void CheckKubernetesVersion(Reader read, int minor, DateOnly today)
     {
         var key = ConfigKeys.KubernetesVersion;
-        var table = $"(table of {KubernetesVersions.Date(KubernetesVersions.Checked)}, infra/Core/Versions/KubernetesVersions.cs)";
+        var table = $"(table of {KubernetesVersions.Date(KubernetesVersions.Checked)}, {KubernetesVersions.File})";
         switch (KubernetesVersions.SupportOn(minor, today))
         {
+            case KubernetesSupport.NewerThanTable:
+                // The table ages; EKS may offer a newer minor than it knows, so this cannot be an error.
+                read.Warning(key,
+                    $"1.{minor} is not in this project's table, checked on {KubernetesVersions.Date(KubernetesVersions.Checked)} " +
+                    $"(newest row 1.{KubernetesVersions.Newest.Minor}, {KubernetesVersions.File}); pulumi up will ask EKS for it",
+                    $"if EKS does not offer 1.{minor} yet, pulumi up fails when it creates the cluster; to know now, run `aws eks describe-cluster-versions`, " +
+                    $"and add a row to the table from {KubernetesVersions.UpdateFrom}");
+                break;
             case KubernetesSupport.NotOffered:
                 // An unquoted 1.30 reaches the program as "1.3": say so when that is the likely cause.
-                var tenfold = KubernetesVersions.SupportOn(minor * 10, today) != KubernetesSupport.NotOffered
+                var tenfold = KubernetesVersions.SupportOn(minor * 10, today) is KubernetesSupport.Standard or KubernetesSupport.Extended
                     ? $"; if the stack file says 1.{minor}0 unquoted, YAML read it as the number 1.{minor}: quote it, \"1.{minor}0\"" : "";
                 read.Error(key, $"not a version EKS offers on {KubernetesVersions.Date(today)} {table}{tenfold}",
                     KubernetesVersions.Offered(today));
@@ -295,9 +306,12 @@ public static partial class SpecValidator
 
     private static void ValidateTags(Reader read, IReadOnlyDictionary<string, string> tags)
     {
-        if (tags.Count > MaxTags)
+        if (StackTags.OnMostTaggedResource(tags) is var total and > StackTags.AwsLimit)
         {
-            read.Error(ConfigKeys.Tags, $"{tags.Count} tags", $"at most {MaxTags} (AWS's limit per resource)");
+            read.Error(ConfigKeys.Tags,
+                $"{tags.Count} tags, and with the {StackTags.AddedByStack.Count} the stack adds ({string.Join(", ", StackTags.AddedByStack)} on the subnets) " +
+                $"a resource would carry {total}, more than AWS's limit of {StackTags.AwsLimit} per resource",
+                $"at most {StackTags.RoomForUserTags} tags of your own");
         }
         foreach (var (key, value) in tags)
         {

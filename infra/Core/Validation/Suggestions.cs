@@ -32,7 +32,8 @@ internal static class Suggestions
         }
     }
 
-    private static int Distance(string a, string b)
+    /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
+    internal static int Distance(string a, string b)
     {
         var previous = Enumerable.Range(0, b.Length + 1).ToArray();
         for (var i = 1; i <= a.Length; i++)

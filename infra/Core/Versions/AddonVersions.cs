@@ -38,6 +38,9 @@ public static partial class AddonVersions
         "default for 1.35; confirm with `aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version 1.34`";
     private const string Checked = "2026-11-29";
 
+    /// <summary>The day the table was last checked against its sources.</summary>
+    public static readonly DateOnly TableChecked = DateOnly.ParseExact(Checked, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     public static readonly IReadOnlyList<AddonVersionDefault> Defaults =
     [
         new(EksAddon.KubeProxy, 30, "v1.30.14-eksbuild.28", KubeProxyPage130, Checked),

@@ -9,6 +9,9 @@ namespace EksIpvs.Core.Versions;
 /// </summary>
 public static partial class AmiReleaseVersions
 {
+    /// <summary>The day the formats were last checked against their sources.</summary>
+    public static readonly DateOnly Checked = new(2026, 11, 29);
+
     public static bool IsWellFormed(NodeOperatingSystem os, string version) =>
         (os == NodeOperatingSystem.Bottlerocket ? BottlerocketPattern() : Al2023Pattern()).IsMatch(version);
 

@@ -11,8 +11,8 @@ public class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>The clock stands on the day the Kubernetes version table was checked, so results do not age.</summary>
-    private sealed class FixedClock(DateOnly day) : TimeProvider
+    /// <summary>The clock stands on a fixed day (StackFileTests.Today), so results do not age.</summary>
+    internal sealed class FixedClock(DateOnly day) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => new(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
     }
