@@ -165,4 +165,41 @@ else
   not_ok "no annotations: CNI ADD" "$ADD_ERR"
 fi
 
+
+# --- verify-cluster.sh on these interfaces --------------------------------------------------------------------------
+# The real script, unmodified, with tests/cni/kubectl standing in for the API server, containerd and kubelet (there
+# is no cluster here): its test pod gets a real CNI ADD on this "node", its probe pod runs verify-cluster-probe.sh
+# in the node's network namespace. proxy-mode is not judged here (no kube-proxy runs); the bandwidth checks are.
+mkdir -p "$work/root/etc/cni/net.d"
+cp "$work/net.d/10-aws.conflist" "$work/root/etc/cni/net.d/"
+printf '%s\n' "$list" >"$work/list.json"
+# verify_case NAME keep|drop: runs verify-cluster.sh; sets OUT (stdout) and ERR.
+verify_case() {
+  local state=$work/verify-$1 n
+  mkdir -p "$state"
+  OUT=$(PATH="$here:$PATH" CNI_FAKE_STATE="$state" CNI_FAKE_NODE="$node" CNI_FAKE_LIST="$work/list.json" \
+    CNI_FAKE_ROOT="$work/root" CNI_FAKE_ANNOTATIONS=$2 \
+    timeout -k 5 300 bash "$repo/infra/Cli/verify-cluster.sh" --mode iptables --bandwidth true 2>"$state/err") || true
+  ERR=$(cat "$state/err")
+  if [[ -f $state/netns ]]; then
+    while IFS= read -r n; do namespaces=("$n" "${namespaces[@]}"); done <"$state/netns"
+  fi
+  return 0
+}
+verify_case annotated keep
+want='^PASS cni-node (bandwidth-plugin|ingress-limit|egress-limit): '
+if [[ $(grep -Ec "$want" <<<"$OUT") == 3 ]] && grep -Eq 'ingress-limit: tbf at 10Mbit on eni[0-9a-f]{11}, ' <<<"$OUT" &&
+  grep -Eq 'egress-limit: tbf at 10Mbit on bwp[0-9a-f]+, the IFB device that eni[0-9a-f]{11}.s ingress qdisc redirects to' <<<"$OUT"; then
+  ok "verify-cluster.sh on real interfaces: PASS bandwidth-plugin, ingress-limit, egress-limit for the annotated pod"
+else
+  not_ok "verify-cluster.sh on real interfaces: PASS bandwidth-plugin, ingress-limit, egress-limit for the annotated pod" "stdout $(tr '\n' '|' <<<"$OUT") stderr $(tail -n 3 <<<"$ERR" | tr '\n' '|')"
+fi
+verify_case plain drop
+if grep -q '^PASS cni-node bandwidth-plugin: ' <<<"$OUT" && grep -Eq '^FAIL cni-node ingress-limit: root qdisc of eni[0-9a-f]{11} is noqueue' <<<"$OUT" &&
+  grep -q '^FAIL cni-node egress-limit: no ingress qdisc ffff: on eni' <<<"$OUT"; then
+  ok "verify-cluster.sh on real interfaces: FAIL ingress-limit and egress-limit for a pod without annotations"
+else
+  not_ok "verify-cluster.sh on real interfaces: FAIL ingress-limit and egress-limit for a pod without annotations" "stdout $(tr '\n' '|' <<<"$OUT") stderr $(tail -n 3 <<<"$ERR" | tr '\n' '|')"
+fi
+
 finish
