@@ -8,7 +8,7 @@ CNI_BIN=${CNI_BIN:-/usr/lib/cni} # Debian's containernetworking-plugins (dpkg -L
 GUARD=$repo/infra/Core/Nodes/NodeScripts/cni-bandwidth-guard.sh
 TEMPLATE=$repo/tests/node/fixtures/vpc-cni-10-aws.conflist.template
 # containerd's burst for an annotated rate: math.MaxUint32 bits each way (containerd/containerd
-# internal/cri/server/sandbox_run.go, toCNIBandWidth, lines 576-598). The plugin keeps burst/8 bytes
+# internal/cri/server/sandbox_run.go, toCNIBandWidth, lines 575-599). The plugin keeps burst/8 bytes
 # (containernetworking/plugins v1.1.1 plugins/meta/bandwidth/main.go lines 301-306, 333-338): a bucket of
 # 536870911 bytes, which tc prints as "burst 512Mb" (tc's Mb are MiB); about 4.29 Gbit pass unshaped first.
 readonly BURST_BITS=4294967295 BUCKET_BYTES=536870911
@@ -44,15 +44,18 @@ offline_conflist() {
 # runtime_config INGRESS EGRESS: the runtimeConfig containerd builds from the pod's kubernetes.io/ingress-bandwidth
 # and egress-bandwidth annotations ("" = annotation absent): the rate in bit/s (resource.Quantity.Value(); here
 # only plain M suffixes, 1M = 10^6), the burst MaxUint32 bits (containerd internal/cri/server/sandbox_run.go
-# lines 576-598, internal/cri/bandwidth/utils.go lines 55-80). portMappings is always passed (an empty list: the pod
-# has no hostPort). The JSON names are the plugin's (plugins/meta/bandwidth/main.go lines 38-57).
+# lines 575-599, internal/cri/bandwidth/utils.go lines 55-83). portMappings is always passed (an empty list: the pod
+# has no hostPort). The keys are as containerd sends them: go-cni's BandWidth has no JSON tags (containerd/go-cni
+# v1.1.13, pinned by containerd's go.mod line 20: types.go lines 47-52, namespace_opts.go lines 38-43), so libcni
+# encodes "IngressRate" etc.; the plugin's "ingressRate" tags (plugins/meta/bandwidth/main.go lines 38-57) take them
+# because Go's JSON decoder matches names case-insensitively.
 runtime_config() {
   jq -nc --arg in "$1" --arg eg "$2" --argjson burst "$BURST_BITS" '
     def bits: sub("M$"; "") | tonumber * 1000000;
     {portMappings: []}
     + (if $in == "" and $eg == "" then {} else {bandwidth: (
-        (if $in == "" then {} else {ingressRate: ($in | bits), ingressBurst: $burst} end)
-        + (if $eg == "" then {} else {egressRate: ($eg | bits), egressBurst: $burst} end))} end)'
+        (if $in == "" then {} else {IngressRate: ($in | bits), IngressBurst: $burst} end)
+        + (if $eg == "" then {} else {EgressRate: ($eg | bits), EgressBurst: $burst} end))} end)'
 }
 
 # cni_add CONFLIST NODE_NS POD_NS CONTAINER_ID K8S_NS K8S_POD RUNTIME_CONFIG: CNI ADD of the whole chain, plugin
