@@ -48,11 +48,19 @@ if [[ -n $why ]]; then
   exit 0
 fi
 missing=()
-for tool in jq iperf3 tc ip ss sha1sum; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for tool in jq iperf3 tc ip ss sha1sum shellcheck; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 for plugin in ptp host-local portmap bandwidth; do [[ -x $CNI_BIN/$plugin ]] || missing+=("$CNI_BIN/$plugin"); done
 if ((${#missing[@]})); then
-  not_ok tools "missing: ${missing[*]} (apt-get install iproute2 jq iperf3 containernetworking-plugins)"
+  not_ok tools "missing: ${missing[*]} (apt-get install iproute2 jq iperf3 shellcheck containernetworking-plugins)"
   finish
+fi
+
+# The files this stage adds or runs on a node, shellcheck-clean (the probe is POSIX sh: it runs in any image).
+if out=$(shellcheck -x "$here/run.sh" "$here/lib.sh" "$here/bench.sh" "$here/kubectl" 2>&1 &&
+  shellcheck -s sh "$repo/infra/Cli/verify-cluster-probe.sh" 2>&1); then
+  ok "shellcheck: tests/cni and infra/Cli/verify-cluster-probe.sh"
+else
+  not_ok "shellcheck: tests/cni and infra/Cli/verify-cluster-probe.sh" "$(head -n 5 <<<"$out" | tr '\n' '|')"
 fi
 
 work=$(mktemp -d)
