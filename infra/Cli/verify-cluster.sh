@@ -35,9 +35,9 @@
 # and cross-checked with `ip route get`, has a tbf at 10M (ingress) and an ingress qdisc ffff: whose mirred
 # redirect leads to an IFB device with a tbf at 10M (egress); htb with a class at 10M is accepted with a note).
 #
-# Design. Each node gets one short-lived hostNetwork pod ("probe") running this file's probe_node with the
-# image's own tools, no chroot: every check reads network-namespace or kernel state (kube-proxy's port, the IPVS
-# table, qdiscs) or /etc/cni/net.d, which the pod mounts read-only, so nodes without a host shell (Bottlerocket)
+# Design. Each node gets one short-lived hostNetwork pod ("probe") running verify-cluster-probe.sh (beside this
+# file) with the image's own tools, no chroot: every check reads network-namespace or kernel state (kube-proxy's port, the
+# IPVS table, qdiscs) or /etc/cni/net.d, which the pod mounts read-only, so nodes without a host shell (Bottlerocket)
 # are checked like any other. The probe writes key=value lines to its termination message, so one
 # label-selected `kubectl get pods` reads the results of all nodes: no `kubectl logs` per node. The pods of one
 # role are created with one `kubectl create` of a List, after one server-side dry run of one pod per role that
@@ -72,93 +72,7 @@ usage() { # the header's Usage paragraph
   sed -n '/^# Usage:/,/^#$/{/^#$/q;s/^# \{0,1\}//;p;}' "${BASH_SOURCE[0]}"
 }
 
-# --- Runs on the node (POSIX sh, the image's tools, no chroot), shipped with `declare -f`. --------------------
-# kv KEY VALUE: one line; newlines in VALUE become spaces.
-kv() {
-  printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n' ' ')"
-}
-# kv64 KEY VALUE: one line; VALUE base64-encoded.
-kv64() {
-  printf '%s=%s\n' "$1" "$(printf '%s' "$2" | base64 | tr -d '\n')"
-}
-# Environment from the pod spec: WANT_IPVS, WANT_BW (1/0), IPVS_VS (the kubernetes Service as ipvsadm writes it,
-# e.g. 172.20.0.1:443), CNI_DIR (the node's /etc/cni/net.d as mounted), CONFLIST (file name), BW_POD_IP (the
-# test pod's IP, may be empty), VETH_SUFFIX (the 11 hex digits the VPC CNI puts after its veth prefix).
-# Everything goes into a termination message of at most 4096 bytes: only what is judged is sent.
-probe_node() {
-  if ! command -v curl >/dev/null 2>&1; then
-    kv proxyModeError "curl not found in the probe image"
-  elif out=$(curl -sSf --max-time 5 "http://127.0.0.1:10249/proxyMode" 2>&1); then
-    kv proxyMode "$out"
-  else
-    kv proxyModeError "$out"
-  fi
-  if [ "${WANT_IPVS:-0}" = 1 ]; then
-    if out=$(ipvsadm -Ln 2>&1); then
-      kv ipvsServices "$(printf '%s\n' "$out" | awk '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ { n++ } END { print n + 0 }')"
-      # "<scheduler> <real servers> <real servers with weight > 0>" of IPVS_VS, empty when it is not there.
-      kv ipvs "$(printf '%s\n' "$out" | awk -v vs="${IPVS_VS:?}" '
-        $1 ~ /^(TCP|UDP|SCTP|FWM)$/ { cur = ($1 == "TCP" && $2 == vs); if (cur) { sched = $3; found = 1 }; next }
-        cur && $1 == "->" { n++; if ($4 + 0 > 0) w++ }
-        END { if (found) print sched, n + 0, w + 0 }')"
-    else
-      kv ipvsadmError "$out"
-    fi
-  fi
-  if [ "${WANT_BW:-0}" = 1 ]; then
-    names=''
-    for f in "${CNI_DIR:?}"/*; do
-      [ -e "$f" ] && names="$names ${f##*/}"
-    done
-    kv cniFiles "$names"
-    if [ -r "$CNI_DIR/${CONFLIST:?}" ]; then
-      # Leading blanks and line breaks go; JSON strings hold neither raw, so the content is unchanged.
-      kv conflist "$(sed 's/^[[:space:]]*//' "$CNI_DIR/$CONFLIST" | tr -d '\r\n')"
-    fi
-    if [ -n "${BW_POD_IP:-}" ]; then
-      if out=$(ip route get "$BW_POD_IP" 2>&1); then
-        kv routeDev "$(printf '%s\n' "$out" | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)"
-      else
-        kv routeError "$out"
-      fi
-    fi
-    dev=''
-    if out=$(ip -o link show 2>&1); then
-      dev=$(printf '%s\n' "$out" | awk -F': ' -v s="${VETH_SUFFIX:?}" '{ n = $2; sub(/@.*/, "", n) }
-        length(n) > length(s) && substr(n, length(n) - length(s) + 1) == s { print n; exit }')
-      kv veth "$dev"
-    else
-      kv linkError "$out"
-    fi
-    if [ -n "$dev" ]; then
-      if out=$(tc qdisc show dev "$dev" 2>&1); then
-        kv64 vethQdisc "$out"
-        kv64 vethClass "$(tc class show dev "$dev" 2>&1)"
-        out=$(tc filter show dev "$dev" parent ffff: 2>&1)
-        kv64 vethFilter "$out"
-        ifb=$(printf '%s\n' "$out" | sed -n 's/.*Redirect to device \([^) ]*\).*/\1/p' | head -n 1)
-        if [ -n "$ifb" ]; then
-          kv ifb "$ifb"
-          kv64 ifbQdisc "$(tc qdisc show dev "$ifb" 2>&1)"
-          kv64 ifbClass "$(tc class show dev "$ifb" 2>&1)"
-        fi
-      else
-        kv tcError "$out"
-      fi
-    fi
-  fi
-  kv end 1
-}
-# probe_main: the pod's command. The result goes to RESULT (the termination message file) and to the log.
-probe_main() {
-  out=$(probe_node)
-  if [ "$(printf '%s\n' "$out" | wc -c)" -gt 4096 ]; then
-    out="probeError=the result is $(printf '%s\n' "$out" | wc -c) bytes, more than the 4096 a termination message holds"
-  fi
-  printf '%s\n' "$out" >"${RESULT:?}"
-  printf '%s\n' "$out"
-}
-# ---------------------------------------------------------------------------------------------------------------
+# --- The node probe (POSIX sh) is infra/Cli/verify-cluster-probe.sh, beside this file; it is shipped as it is. ---
 
 note() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
@@ -273,6 +187,9 @@ else
   note "sha1sum (coreutils) or shasum not found on PATH"
   exit 1
 fi
+
+probe_file=$(dirname -- "${BASH_SOURCE[0]}")/verify-cluster-probe.sh
+[[ -r $probe_file ]] || { note "the node probe $probe_file is missing; it ships with this script"; exit 1; }
 
 kube_args=()
 [[ -z $kubeconfig ]] || kube_args+=("--kubeconfig=$kubeconfig")
@@ -669,7 +586,7 @@ fi
 
 # --- Pod manifests ----------------------------------------------------------------------------------------------
 readonly RESOURCES='{"requests": {"cpu": "5m", "memory": "16Mi"}, "limits": {"memory": "64Mi"}}'
-snippet="$(declare -f kv kv64 probe_node probe_main)"$'\nprobe_main\n'
+snippet=$(cat "$probe_file")
 
 # manifests ROLE BATCH NODE...: a List of this run's ROLE (bandwidth or probe) pods on the NODEs, from one jq.
 manifests() {
