@@ -12,7 +12,8 @@ namespace EksIpvs.Core.Nodes;
 /// about a third, so the project's share of the group's 14,000 bytes drops from ~11.6 KB to under 6 KB and
 /// extraUserData keeps at least 8 KB.
 /// <para>
-/// Why a self-unpacking shell part and not cloud-init's own gzip handling: cloud-init (22.2.2 as in 22.4,
+/// Why a self-unpacking shell part and not cloud-init's own gzip handling: cloud-init (22.2.2, what AL2023 ships:
+/// cloud-init-22.2.2-1.amzn2023.1.15 in the 2023.8.20250818 release notes; read at tag 22.2.2,
 /// canonical/cloud-init cloudinit/user_data.py lines 41-50 and 107-110) does gunzip a MIME part typed
 /// application/x-gzip (base64-encoded via util.fully_decoded_payload, cloudinit/util.py line 146), and the whole
 /// user data when it is gzip (convert_string, user_data.py line 383). But the whole document cannot be gzip: EKS
