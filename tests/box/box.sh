@@ -67,6 +67,11 @@ box_boot() {
   date +%s.%N >"$d/boot-end"
 }
 
+# box_seconds DIR: seconds the last box_boot took, from systemd-nspawn's start to the end of the boot.
+box_seconds() {
+  awk -v a="$(cat "$1/boot-start")" -v b="$(cat "$1/boot-end")" 'BEGIN { printf "%.1f", b - a }'
+}
+
 # box_x NAME CMD...: run CMD inside NAME.
 box_x() {
   local d=$box_work/$1
