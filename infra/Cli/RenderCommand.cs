@@ -70,6 +70,11 @@ public static class RenderCommand
             var template = NodeLaunchTemplate.For(spec, group);
             files[$"nodegroups/{group.Name}.userdata"] = template.UserData;
             files[$"nodegroups/{group.Name}.launch-template.json"] = template.ToJson();
+            // The user data carries the project's setup script gzip+base64; written decoded so a diff shows script changes.
+            if (NodeBootstrap.For(spec, group).SetupScript is { } setup)
+            {
+                files[$"nodegroups/{group.Name}.userdata.d/{NodePayload.SetupScript}"] = setup;
+            }
         }
         return files;
     }

@@ -25,7 +25,8 @@ public sealed partial record RenderOptions(string Stack, string? OutDirectory, s
         {
             Description = "also write <dir>/kube-proxy.json, <dir>/vpc-cni.json and <dir>/coredns.json (the add-ons' configurationValues), " +
                 "<dir>/nodegroups/<group>.userdata and <group>.launch-template.json (that group's launch template: its user data, " +
-                "decoded, and its metadata, disk and tag settings) and <dir>/deploy-policy.json (the IAM policy a pipeline role needs " +
+                "decoded, and its metadata, disk and tag settings), <group>.userdata.d/node-setup.sh (AL2023: the setup script the " +
+                "user data carries gzip+base64, decoded) and <dir>/deploy-policy.json (the IAM policy a pipeline role needs " +
                 "for this stack); afterwards <dir> holds " +
                 "exactly this render's files: files an earlier render wrote and this one does not are removed, any other file is left alone",
             HelpName = "dir",

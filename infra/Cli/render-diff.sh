@@ -29,13 +29,23 @@ files_of() {
   done | LC_ALL=C sort -u
 }
 
+# A rendered file as the diff shows it: in user data, the gzip+base64 payload becomes one line with its length
+# (its decoded form, <group>.userdata.d/node-setup.sh, is diffed on its own and shows the script changes).
+view() {
+  case $1 in
+    *.userdata) awk '/^EKS_IPVS_PAYLOAD$/ { if (n) print "(" n " lines of gzip+base64; decoded in the .userdata.d folder)"; p = 0; n = 0 }
+      p { n++; next } { print } /<<.EKS_IPVS_PAYLOAD.( |$)/ { p = 1 }' "$1" 2>/dev/null || true ;;
+    *) cat "$1" 2>/dev/null || true ;;
+  esac
+}
+
 # A unified diff of one stack's renders, file by file, with base/ and head/ labels; empty when equal.
 stack_diff() {
   local stack=$1 file
   while IFS= read -r file; do
     [ -n "$file" ] || continue
     diff -u --label "main/$stack/$file" --label "pr/$stack/$file" \
-      <(cat "$base/$stack/$file" 2>/dev/null || true) <(cat "$head/$stack/$file" 2>/dev/null || true) || true
+      <(view "$base/$stack/$file") <(view "$head/$stack/$file") || true
   done < <(files_of "$base/$stack" "$head/$stack")
 }
 

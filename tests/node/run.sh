@@ -61,27 +61,39 @@ fi
 report ok "sandbox preflight (root, unshare -m -p, overlay)"
 
 # The behaviour tests run what a node receives: each file as the golden AL2023 user data carries it (comments
-# stripped, tests/Core.Tests proves the golden file is the render), not the commented copy in the repository.
+# stripped, gzip+base64 in the installer part; tests/Core.Tests proves the golden file is the render), not the
+# commented copy in the repository. Decoded here with the node's own tools (base64, gzip), not the renderer's.
 golden_userdata=tests/Core.Tests/golden/userdata/al2023-ipvs-rr-bandwidth.userdata
+golden_setup=tests/Core.Tests/golden/userdata/al2023-ipvs-rr-bandwidth.node-setup.sh
 rendered=$(mktemp -d /tmp/eks-ipvs-rendered.XXXXXX)
 trap 'rm -rf "$rendered"' EXIT
-awk -v dir="$rendered" '
+awk '/^EKS_IPVS_PAYLOAD$/ { p = 0 } p { print } /<<.EKS_IPVS_PAYLOAD. / { p = 1 }' "$golden_userdata" |
+  base64 -d | gzip -dc >"$rendered/node-setup.sh" || true
+if cmp -s "$rendered/node-setup.sh" "$golden_setup"; then
+  report ok "payload of $golden_userdata decodes to $golden_setup"
+else
+  report fail "payload of $golden_userdata" "base64 -d | gzip -dc does not give $golden_setup"
+fi
+mkdir "$rendered/files"
+awk -v dir="$rendered/files" '
   file && $0 == "EKS_IPVS_FILE" { close(file); file = ""; next }
   file { print > file; next }
   match($0, /^cat > [^ ]+ <<.EKS_IPVS_FILE.$/) { split($3, p, "/"); file = dir "/" p[length(p)]; printf "" > file }
-' "$golden_userdata"
+' "$rendered/node-setup.sh"
 expected=$(find infra/Core/Nodes/NodeScripts -type f -printf '%f\n' | sort)
-if [[ $(find "$rendered" -type f -printf '%f\n' | sort) == "$expected" ]]; then
-  export SB_NODE_SCRIPTS=$rendered
+if [[ $(find "$rendered/files" -type f -printf '%f\n' | sort) == "$expected" ]]; then
+  export SB_NODE_SCRIPTS=$rendered/files
   report ok "node files taken from $golden_userdata ($(wc -l <<<"$expected") files)"
 else
-  report fail "node files taken from $golden_userdata" "found $(find "$rendered" -type f -printf '%f ' ), expected $(tr '\n' ' ' <<<"$expected")"
+  report fail "node files taken from $golden_userdata" "found $(find "$rendered/files" -type f -printf '%f ' ), expected $(tr '\n' ' ' <<<"$expected")"
   finish
 fi
+# The installer part itself, as cloud-init writes it to disk before running it.
+awk '/^--==EKS-IPVS-BOUNDARY==/ { n++; h = 1; next } h && /^$/ { h = 0; next } !h && n == 1 { print }' "$golden_userdata" >"$rendered/installer.sh"
 
 # Lint every script we ship and every test script; any finding fails.
 if command -v shellcheck >/dev/null; then
-  for f in infra/Core/Nodes/NodeScripts/*.sh "$rendered"/*.sh tests/node/*.sh; do
+  for f in infra/Core/Nodes/NodeScripts/*.sh "$rendered"/files/*.sh "$rendered"/installer.sh "$rendered"/node-setup.sh tests/node/*.sh; do
     if out=$(shellcheck -x -P SCRIPTDIR -P "$repo" "$f" 2>&1); then
       report ok "shellcheck $f"
     else

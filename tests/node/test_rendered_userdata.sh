@@ -1,9 +1,12 @@
 # shellcheck shell=bash
 # The user data a node really receives: the golden AL2023 render (tests/Core.Tests checks it equals what
-# NodeBootstrap renders, byte for byte), split into its MIME parts and run in order as cloud-init does.
+# NodeBootstrap renders, byte for byte), split into its MIME parts and run in order as cloud-init does. Its one
+# part is the installer: it decodes the gzip+base64 setup script into $LIBEXEC/node-setup.sh and runs it.
 
 GOLDEN=tests/Core.Tests/golden/userdata/al2023-ipvs-rr-bandwidth.userdata
+GOLDEN_SETUP=tests/Core.Tests/golden/userdata/al2023-ipvs-rr-bandwidth.node-setup.sh
 LIBEXEC=/usr/local/libexec/eks-ipvs
+SB_TOOLS+=(base64 gzip) # what the installer needs; AL2023 has both (coreutils, gzip)
 
 # Writes each text/x-shellscript part of a MIME file to DIR/part-N.sh; prints how many.
 split_parts() { # MIME_FILE DIR
@@ -34,7 +37,7 @@ tree_state() {
 
 prepare() {
   mkdir -p "$SB_ROOT/parts"
-  assert_eq 2 "$(split_parts "$GOLDEN" "$SB_ROOT/parts")" "shell parts in $GOLDEN"
+  assert_eq 1 "$(split_parts "$GOLDEN" "$SB_ROOT/parts")" "shell parts in $GOLDEN"
 }
 
 test_rendered_parts_set_up_a_node_end_to_end() {
@@ -55,6 +58,13 @@ enable --now --no-block cni-bandwidth-guard.path" "$(sb_log systemctl)" "systemc
   for f in cni-bandwidth-guard.path cni-bandwidth-guard.service; do
     cmp -s "$SB_NODE_SCRIPTS/$f" "$(sb_path "/etc/systemd/system/$f")" || fail "$f on the node differs from the rendered one"
   done
+  # The installer leaves the decoded setup script beside the scripts, and nothing else.
+  cmp -s "$GOLDEN_SETUP" "$(sb_path "$LIBEXEC/node-setup.sh")" || fail "node-setup.sh on the node differs from $GOLDEN_SETUP"
+  assert_eq 755 "$(stat -c %a "$(sb_path "$LIBEXEC/node-setup.sh")")" "node-setup.sh mode"
+  assert_eq "cni-bandwidth-guard-enable.sh cni-bandwidth-guard.sh ipvs-modules.sh ipvsadm-ensure.sh node-setup.sh" \
+    "$(cd "$(sb_path "$LIBEXEC")" && find . -printf '%P\n' | sort | xargs)" "files in $LIBEXEC"
+  assert_contains "$ERR" "eks-ipvs: installer: running $LIBEXEC/node-setup.sh" "installer's console line"
+  assert_contains "$(sb_log logger)" $'eks-ipvs\tuser.notice\tinstaller: running '"$LIBEXEC/node-setup.sh" "installer's log line"
 }
 
 test_rendered_parts_run_twice_leave_the_same_state() {

@@ -9,7 +9,8 @@ public sealed record UserDataPart(string ContentType, string Content);
 
 /// <summary>
 /// What one node group's nodes receive from this project, per operating system.
-/// AL2023: shell parts that cloud-init runs before nodeadm starts kubelet (so before kube-proxy's first pod);
+/// AL2023: one shell part (it unpacks and runs this project's setup script) and the group's extraUserData part, which
+/// cloud-init runs in that order before nodeadm starts kubelet (so before kube-proxy's first pod);
 /// EKS merges the cluster's own NodeConfig part into them (the launch template names no AMI). Bottlerocket: kernel-module settings,
 /// since it runs no shell user data. Neither ever starts or reconfigures kubelet.
 /// </summary>
@@ -29,6 +30,10 @@ public sealed record NodeBootstrap
     /// <summary>AL2023 parts, in the order they run; empty for Bottlerocket.</summary>
     public required IReadOnlyList<UserDataPart> Parts { get; init; }
 
+    /// <summary>AL2023: the project's node setup as the node runs it, decoded (the first part carries it gzip+base64,
+    /// see <see cref="NodePayload"/>); null when the project puts nothing on the node.</summary>
+    public required string? SetupScript { get; init; }
+
     /// <summary>Bottlerocket settings (top-level "settings" key), written as TOML user data, into which EKS merges
     /// its own; null when there are none.</summary>
     public required AddonConfiguration? BottlerocketSettings { get; init; }
@@ -45,23 +50,33 @@ public sealed record NodeBootstrap
 
     private static NodeBootstrap Al2023(ClusterSpec cluster, NodeGroupSpec group)
     {
-        var parts = new List<UserDataPart>();
+        var sections = new List<string>();
+        var purposes = new List<string>();
         var notes = new List<string>();
         if (cluster.IpvsScheduler is { } scheduler)
         {
-            parts.Add(ShellPart(
+            sections.Add(Section(
                 $"IPVS kernel modules for kube-proxy (mode ipvs, scheduler {scheduler}), loaded now and at every boot; ipvsadm.",
                 [Script("ipvs-modules.sh"), Script("ipvsadm-ensure.sh")],
                 [$"{InstallDirectory}/ipvs-modules.sh {scheduler}", $"{InstallDirectory}/ipvsadm-ensure.sh"]));
+            purposes.Add("IPVS modules and ipvsadm");
             notes.Add($"IPVS: /etc/modules-load.d/ipvs.conf lists {IpvsModules.Count} modules; ip_vs, ip_vs_{scheduler} and nf_conntrack must load or the part fails.");
         }
         if (cluster.BandwidthPlugin)
         {
-            parts.Add(ShellPart(
+            sections.Add(Section(
                 "Keeps the CNI bandwidth plugin chained in 10-aws.conflist, which aws-node rewrites on every start.",
                 [Script("cni-bandwidth-guard.sh"), Unit("cni-bandwidth-guard.path"), Unit("cni-bandwidth-guard.service"), Script("cni-bandwidth-guard-enable.sh")],
                 [$"{InstallDirectory}/cni-bandwidth-guard-enable.sh"]));
+            purposes.Add("the CNI bandwidth guard");
             notes.Add("Bandwidth: the vpc-cni add-on's ENABLE_BANDWIDTH_PLUGIN chains it; a systemd path unit re-checks the conflist whenever aws-node replaces it.");
+        }
+        string? setup = null;
+        var parts = new List<UserDataPart>();
+        if (sections.Count > 0)
+        {
+            setup = RenderSetupScript(sections);
+            parts.Add(NodePayload.Installer($"installs and runs this project's node setup: {string.Join(", ", purposes)}.", setup));
         }
         if (group.ExtraUserData is { } extra)
         {
@@ -76,6 +91,7 @@ public sealed record NodeBootstrap
         {
             OperatingSystem = NodeOperatingSystem.AL2023,
             Parts = parts,
+            SetupScript = setup,
             BottlerocketSettings = null,
             Notes = notes,
         };
@@ -108,6 +124,7 @@ public sealed record NodeBootstrap
         {
             OperatingSystem = NodeOperatingSystem.Bottlerocket,
             Parts = [],
+            SetupScript = null,
             BottlerocketSettings = settings,
             Notes = notes,
         };
@@ -119,16 +136,22 @@ public sealed record NodeBootstrap
 
     private static NodeFile Unit(string name) => new(name, UnitDirectory, "0644", NodeScripts.Compact(name));
 
-    /// <summary>A self-contained shell part: writes the repository's files in their compact form (quoted heredocs
-    /// expand nothing), then runs them. tests/node executes exactly these bytes, taken from the golden render.</summary>
-    private static UserDataPart ShellPart(string purpose, IReadOnlyList<NodeFile> files, IReadOnlyList<string> commands)
-    {
-        var text = new StringBuilder()
+    /// <summary>The setup script the installer part carries (gzip+base64) and runs: writes the repository's files
+    /// in their compact form (quoted heredocs expand nothing), then runs them, one section per concern in the order
+    /// they must run. tests/node executes exactly these bytes, taken from the golden render.</summary>
+    private static string RenderSetupScript(IReadOnlyList<string> sections) =>
+        new StringBuilder()
             .Append("#!/usr/bin/env bash\n")
-            .Append($"# eks-ipvs: {purpose}\n")
-            .Append("# Rendered from infra/Core/Nodes/NodeScripts (comments there); edit those files, not this part.\n")
+            .Append($"# eks-ipvs: this project's node setup, unpacked by the first user data part into {InstallDirectory}.\n")
+            .Append("# Rendered from infra/Core/Nodes/NodeScripts (comments there); edit those files, not this script.\n")
             .Append("set -euo pipefail\n")
-            .Append($"install -d -m 0755 {InstallDirectory}\n");
+            .Append($"install -d -m 0755 {InstallDirectory}\n")
+            .AppendJoin("", sections)
+            .ToString();
+
+    private static string Section(string purpose, IReadOnlyList<NodeFile> files, IReadOnlyList<string> commands)
+    {
+        var text = new StringBuilder().Append($"# {purpose}\n");
         foreach (var file in files)
         {
             var path = $"{file.Directory}/{file.Name}";
@@ -141,7 +164,7 @@ public sealed record NodeBootstrap
         {
             text.Append(command).Append('\n');
         }
-        return new UserDataPart("text/x-shellscript", text.ToString());
+        return text.ToString();
     }
 
     private string Mime()

@@ -44,7 +44,7 @@ public class CliTests : IDisposable
         Assert.Equal(0, code);
         var written = Directory.GetFiles(outDir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(outDir, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal([RenderCommand.Manifest, "coredns.json", "deploy-policy.json", "kube-proxy.json", "nodegroups/general.launch-template.json", "nodegroups/general.userdata", "vpc-cni.json"], written);
+        Assert.Equal([RenderCommand.Manifest, "coredns.json", "deploy-policy.json", "kube-proxy.json", "nodegroups/general.launch-template.json", "nodegroups/general.userdata", "nodegroups/general.userdata.d/node-setup.sh", "vpc-cni.json"], written);
         foreach (var file in written.Skip(1))
         {
             Golden.Matches($"dev/{file}", File.ReadAllText(Path.Combine(outDir, file)));
@@ -137,10 +137,11 @@ public class CliTests : IDisposable
         Assert.Equal(0, code);
         Assert.False(File.Exists(Path.Combine(outDir, "nodegroups", "b.userdata")));
         Assert.False(File.Exists(Path.Combine(outDir, "nodegroups", "b.launch-template.json")));
+        Assert.False(Directory.Exists(Path.Combine(outDir, "nodegroups", "b.userdata.d")));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.md")));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "nodegroups", "hand-made.userdata")));
         Assert.EndsWith(
-            "Removed 2 files an earlier render wrote and this one does not:\n  nodegroups/b.launch-template.json\n  nodegroups/b.userdata\n" +
+            "Removed 3 files an earlier render wrote and this one does not:\n  nodegroups/b.launch-template.json\n  nodegroups/b.userdata\n  nodegroups/b.userdata.d/node-setup.sh\n" +
             "Left alone 2 files this tool did not write:\n  nodegroups/hand-made.userdata\n  notes.md\n",
             stdout);
     }
