@@ -1,0 +1,32 @@
+using System.Text.Json;
+using EksIpvs.Core.Iam;
+using static EksIpvs.Core.Tests.Stacks;
+
+namespace EksIpvs.Core.Tests;
+
+/// <summary>The permissions boundary: what it denies, by name. Whether AWS's engine agrees is tests/iam.</summary>
+public class BoundaryPolicyTests
+{
+    private static JsonElement Statement(string json, string sid) =>
+        JsonDocument.Parse(json).RootElement.GetProperty("Statement").EnumerateArray().Single(s => s.GetProperty("Sid").GetString() == sid);
+
+    private static List<string?> Strings(JsonElement element) => element.EnumerateArray().Select(e => e.GetString()).ToList();
+
+    [Fact]
+    public void Denies_escaping_the_boundary_and_touching_the_deploy_role()
+    {
+        var json = BoundaryPolicy.For(Valid(("clusterName", "payments"), ("permissionsBoundaryArn", "arn:aws:iam::111122223333:policy/eks/payments-boundary")));
+        Assert.Equal("arn:aws:iam::111122223333:policy/eks/payments-boundary", Statement(json, "DenyRolesWithoutThisBoundary")
+            .GetProperty("Condition").GetProperty("ArnNotLike").GetProperty("iam:PermissionsBoundary").GetString());
+        Assert.Equal(["arn:aws:iam::111122223333:policy/eks/payments-boundary"], Strings(Statement(json, "DenyEditingThisBoundary").GetProperty("Resource")));
+        Assert.Equal(["arn:aws:iam::*:role/payments-deploy"], Strings(Statement(json, "DenyChangingTheDeployRole").GetProperty("Resource")));
+        Assert.Contains("iam:DeleteRolePermissionsBoundary", Strings(Statement(json, "DenyRemovingBoundaries").GetProperty("Action")));
+        Assert.Equal("Deny", Statement(json, "DenyChangingTheDeployRole").GetProperty("Effect").GetString());
+    }
+
+    [Fact]
+    public void Other_partitions()
+    {
+        Assert.Contains("arn:aws-us-gov:iam::*:policy/dev-boundary", BoundaryPolicy.For(Valid(("clusterName", "dev")), "aws-us-gov"));
+    }
+}
