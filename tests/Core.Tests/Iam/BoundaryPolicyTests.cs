@@ -29,4 +29,18 @@ public class BoundaryPolicyTests
     {
         Assert.Contains("arn:aws-us-gov:iam::*:policy/dev-boundary", BoundaryPolicy.For(Valid(("clusterName", "dev")), "aws-us-gov"));
     }
+
+    /// <summary>The pipeline stack tests/iam simulates beside dev: a boundary, access entries, a self-managed kube-proxy.</summary>
+    public static ClusterSpec Pipeline() => Valid(("clusterName", "payments"),
+        ("permissionsBoundaryArn", "arn:aws:iam::111122223333:policy/payments-boundary"),
+        ("kubeProxyManagement", "selfManaged"),
+        ("accessEntries", """[{"principalArn": "arn:aws:iam::111122223333:role/platform-admins", "access": "clusterAdmin"}]"""));
+
+    [Fact]
+    public void The_pipeline_stacks_policies_match_their_golden_files()
+    {
+        var spec = Pipeline();
+        Golden.Matches("iam/pipeline-deploy-policy.json", DeployPolicy.For(spec, DeployPolicy.TypesFor(spec)));
+        Golden.Matches("iam/pipeline-boundary-policy.json", BoundaryPolicy.For(spec));
+    }
 }
