@@ -45,11 +45,11 @@ public static class StackRoles
     public static readonly IReadOnlyList<string> ClusterManagedPolicies = ["AmazonEKSClusterPolicy"];
 
     /// <summary>The cluster role's trust policy, as pulumi-eks's ServiceRole writes it (nodejs/eks/servicerole.ts
-    /// lines 75-87, with cluster.ts line 539's actions), so an existing stack's role is taken over unchanged.</summary>
+    /// lines 75-87, with cluster.ts line 541's actions), so an existing stack's role is taken over unchanged.</summary>
     public const string ClusterAssumeRolePolicy =
         """{"Version":"2012-10-17","Statement":[{"Action":["sts:AssumeRole","sts:TagSession"],"Effect":"Allow","Principal":{"Service":["eks.amazonaws.com"]}}]}""";
 
-    /// <summary>pulumi-eks's description of the cluster role (cluster.ts line 533), kept for the same reason.</summary>
+    /// <summary>pulumi-eks's description of the cluster role (cluster.ts line 534), kept for the same reason.</summary>
     public const string ClusterRoleDescription = "Allows EKS to manage clusters on your behalf.";
 
     public static IReadOnlyList<string> ClusterPolicyArns(string partition) =>
@@ -58,4 +58,11 @@ public static class StackRoles
     /// <summary>Every managed policy the stack attaches to its roles: the only ones the deploy role may attach.</summary>
     public static IReadOnlyList<string> AttachablePolicyArns(string partition) =>
         [.. ClusterPolicyArns(partition), .. NodeRole.PolicyArns(partition)];
+
+    /// <summary>The suffix pulumi-eks v4.3.0 gave a ServiceRole's policy attachment: the first 8 hex digits of the SHA-1
+    /// of the policy's aws-partition ARN (nodejs/eks/servicerole.ts lines 19-25 and 102-103; cluster.ts line 536
+    /// passes that ARN as the id in every partition). Used only to alias an existing stack's attachment.</summary>
+    public static string PulumiEksAttachmentHash(string managedPolicy) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"arn:aws:iam::aws:policy/{managedPolicy}")))[..8];
 }

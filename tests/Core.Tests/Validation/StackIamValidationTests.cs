@@ -43,3 +43,14 @@ public class StackIamValidationTests
         Assert.Equal("payments", spec.StackTags[StackRoles.TagKey]);
     }
 }
+
+/// <summary>The names an existing stack's pulumi-eks cluster role had, which the program's own role takes over.</summary>
+public class PulumiEksRoleNameTests
+{
+    [Fact]
+    public void The_attachment_suffix_is_pulumi_eks_s_sha1_prefix_of_the_aws_partition_arn()
+    {
+        // node -e "crypto.createHash('sha1').update('arn:aws:iam::aws:policy/AmazonEKSClusterPolicy').digest('hex').substring(0,8)"
+        Assert.Equal("4b490823", StackRoles.PulumiEksAttachmentHash("AmazonEKSClusterPolicy"));
+    }
+}
