@@ -64,6 +64,10 @@ for (const stack of stacks) {
         const matched = types.filter((t) => resources.some((r) => r === '*' || fits(r, t.arn)));
         resources.filter((r) => r === '*' || types.some((t) => fits(r, t.arn))).forEach((r) => used.add(r));
         const fitting = types.length === 0 ? resources.includes('*') : matched.length > 0;
+        if (file === 'deploy' && statement.Condition === undefined && resources.every((r) => r === '*')) {
+          // What the deploy policy leaves on "*" unconditioned must be unscopable: an action with no resource type.
+          check(types.length === 0, `${where}: ${action} stays on "*" because it has no resource type to scope by`);
+        }
         check(fitting, `${where}: ${action} has a Resource of its types (${types.map((t) => t.key).join(', ') || 'none: only "*"'})`);
         const keysHere = [...details.conditionKeys, ...details.resourceTypes.flatMap((t) => t.conditionKeys),
           ...matched.flatMap((t) => t.conditionKeys ?? [])];
@@ -118,6 +122,7 @@ function requests(c, boundary, accessEntries) {
     ['ec2:CreateVpc', arn.ec2('vpc/*'), requestTag(c.cluster)],
     ['ec2:CreateTags', arn.ec2('vpc/vpc-0123'), { 'ec2:CreateAction': 'CreateVpc', ...requestTag(c.cluster) }],
     ['ec2:ModifyVpcAttribute', arn.ec2('vpc/vpc-0123'), own],
+    ['ec2:DescribeVpcAttribute', arn.ec2('vpc/vpc-0123'), own],
     ['ec2:CreateSubnet', arn.ec2('subnet/*'), requestTag(c.cluster)],
     ['ec2:CreateSubnet', arn.ec2('vpc/vpc-0123'), own],
     ['ec2:ModifySubnetAttribute', arn.ec2('subnet/subnet-0123'), own],

@@ -73,9 +73,8 @@ public static class DeployPolicy
             [
                 new(DeployScope.Ec2Create, ["ec2:CreateVpc"]),
                 new(DeployScope.Ec2TagOnCreate, ["ec2:CreateTags"]),
-                new(DeployScope.Ec2Stack, ["ec2:DeleteVpc", "ec2:ModifyVpcAttribute", .. Ec2Tags]),
-                new(DeployScope.Any, ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeRouteTables", "ec2:DescribeNetworkAcls",
-                    "ec2:DescribeSecurityGroups"]),
+                new(DeployScope.Ec2Stack, ["ec2:DeleteVpc", "ec2:ModifyVpcAttribute", "ec2:DescribeVpcAttribute", .. Ec2Tags]),
+                new(DeployScope.Any, ["ec2:DescribeVpcs", "ec2:DescribeRouteTables", "ec2:DescribeNetworkAcls", "ec2:DescribeSecurityGroups"]),
             ],
             ["aws:ec2/subnet:Subnet"] =
             [
