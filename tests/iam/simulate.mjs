@@ -276,13 +276,26 @@ function requests(c, boundary, accessEntries) {
     ['iam:UpdateRole', deployRole],
     ['sts:AssumeRole', arn.role('OrganizationAccountAccessRole')],
   ];
-  return [...allow.map(([a, r, c = {}]) => [a, r, c, 'Allowed']), ...deny.map(([a, r, c = {}]) => [a, r, c, 'Denied'])];
+  // Becoming one of the stack's roles after making it trust the deploy role (IAM cannot condition CreateRole or
+  // UpdateAssumeRolePolicy on the trust policy): a same-account trust policy naming the deploy role would grant this
+  // without the identity policy, so only the boundary's explicit deny stops it; evaluated with the boundary.
+  const withBoundaryOnly = [
+    ['sts:AssumeRole', arn.role(`${c.cluster}-node`)],
+    ['sts:AssumeRole', arn.role(`${c.cluster}-cluster`)],
+  ];
+  return {
+    both: [...allow.map(([a, r, c = {}]) => [a, r, c, 'Allowed']), ...deny.map(([a, r, c = {}]) => [a, r, c, 'Denied'])],
+    boundaryOnly: withBoundaryOnly.map(([a, r, c = {}]) => [a, r, c, 'Denied']),
+  };
 }
 
 const keyPolicy = { Version: '2012-10-17', Statement: [{ Sid: 'Default', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
   Action: 'kms:*', Resource: '*' }] };
 
-async function decide(principal, action, resource, context, identity, boundary) {
+const trustingDeployRole = (principal) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal },
+  Action: 'sts:AssumeRole' }] });
+
+async function decide(principal, action, resource, context, identity, boundary, resourcePolicy) {
   const result = await runSimulation({
     request: { principal, action, resource: { resource, accountId: ACCOUNT }, contextVariables: context },
     identityPolicies: [{ name: 'identity', policy: identity }],
@@ -290,7 +303,7 @@ async function decide(principal, action, resource, context, identity, boundary) 
     resourceControlPolicies: [],
     permissionBoundaryPolicies: boundary ? [{ name: 'boundary', policy: boundary }] : undefined,
     // KMS consults the key policy first; the stack's (SecretsKeyPolicy) lets the account's IAM policies decide.
-    resourcePolicy: action.startsWith('kms:') && resource !== '*' ? keyPolicy : undefined,
+    resourcePolicy: resourcePolicy ?? (action.startsWith('kms:') && resource !== '*' ? keyPolicy : undefined),
   }, {});
   if (result.resultType === 'error') return { decision: `error: ${result.errors.message}`, ignored: [] };
   const ignored = result.resultType === 'single' ? result.result.ignoredContextKeys ?? [] : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
@@ -300,9 +313,17 @@ async function decide(principal, action, resource, context, identity, boundary) 
 const show = (context) => Object.keys(context).length === 0 ? '' : ' ' + JSON.stringify(context);
 for (const stack of stacks) {
   const principal = arn.role(`${stack.cluster}-deploy`);
-  for (const [action, resource, context = {}, expected] of requests(stack, stack.boundaryArn, stack.accessEntries)) {
-    for (const [mode, boundary] of [['identity policy', undefined], ['identity policy + boundary', stack.boundary]]) {
-      const { decision, detail, ignored } = await decide(principal, action, resource, context, stack.deploy, boundary);
+  const table = requests(stack, stack.boundaryArn, stack.accessEntries);
+  const cases = [
+    ...table.both.flatMap((r) => [[...r, 'identity policy', undefined], [...r, 'identity policy + boundary', stack.boundary]]),
+    ...table.boundaryOnly.map((r) => [...r, 'identity policy + boundary, trust policy naming the deploy role', stack.boundary]),
+    // The same without the boundary is allowed: what shows the deploy role must carry it.
+    ...table.boundaryOnly.map(([a, r, c]) => [a, r, c, 'Allowed', 'identity policy alone, trust policy naming the deploy role', undefined]),
+  ];
+  for (const [action, resource, context, expected, mode, boundary] of cases) {
+    {
+      const trusting = mode.includes('trust policy') ? trustingDeployRole(principal) : undefined;
+      const { decision, detail, ignored } = await decide(principal, action, resource, context, stack.deploy, boundary, trusting);
       // A context key the engine ignores is one AWS would not send for this action: a condition on it proves nothing.
       const ok = decision === expected && ignored.length === 0;
       check(ok, `${stack.name} [${mode}] ${action} ${resource}${show(context)}: ${detail ?? decision}` +

@@ -30,6 +30,10 @@ public static class BoundaryPolicy
                 new Dictionary<string, object> { ["ArnNotLike"] = new Dictionary<string, object> { ["iam:PermissionsBoundary"] = boundary } }),
             Statement("DenyRemovingBoundaries", "Deny", ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"], ["*"]),
             Statement("DenyEditingThisBoundary", "Deny", PolicyEditActions, [boundary]),
+            // IAM has no condition key on a trust policy's content, so the deploy role decides whom the stack's roles
+            // trust; it must not be able to become one of them.
+            Statement("DenyAssumingTheStacksRoles", "Deny", ["sts:AssumeRole"],
+                StackRoles.Names(spec.ClusterName).Select(n => $"arn:{partition}:iam::*:role/{n}").ToList()),
             Statement("DenyChangingTheDeployRole", "Deny",
                 ["iam:AttachRolePolicy", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary", "iam:DeleteRolePolicy", "iam:DetachRolePolicy",
                  "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy",

@@ -22,6 +22,8 @@ public class BoundaryPolicyTests
         Assert.Equal(["arn:aws:iam::*:role/payments-deploy"], Strings(Statement(json, "DenyChangingTheDeployRole").GetProperty("Resource")));
         Assert.Contains("iam:DeleteRolePermissionsBoundary", Strings(Statement(json, "DenyRemovingBoundaries").GetProperty("Action")));
         Assert.Equal("Deny", Statement(json, "DenyChangingTheDeployRole").GetProperty("Effect").GetString());
+        Assert.Equal(["arn:aws:iam::*:role/payments-cluster", "arn:aws:iam::*:role/payments-node"],
+            Strings(Statement(json, "DenyAssumingTheStacksRoles").GetProperty("Resource")));
     }
 
     [Fact]
