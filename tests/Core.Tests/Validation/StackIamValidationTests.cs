@@ -54,3 +54,15 @@ public class PulumiEksRoleNameTests
         Assert.Equal("4b490823", StackRoles.PulumiEksAttachmentHash("AmazonEKSClusterPolicy"));
     }
 }
+
+public class BoundaryPartitionTests
+{
+    [Fact]
+    public void A_boundary_of_another_partition_than_the_stacks_is_an_error_before_any_resource()
+    {
+        var spec = Stacks.Valid(("permissionsBoundaryArn", "arn:aws:iam::111122223333:policy/b"));
+        Assert.Empty(ClusterAccess.PartitionErrors(spec, "aws"));
+        Assert.Equal("eks-ipvs:permissionsBoundaryArn: arn:aws:iam::111122223333:policy/b is in partition aws, but the stack deploys to aws-cn; allowed: a policy of partition aws-cn",
+            Assert.Single(ClusterAccess.PartitionErrors(spec, "aws-cn")));
+    }
+}
