@@ -27,7 +27,7 @@ public sealed class ClusterAccessEntries : ComponentResource
                 ClusterName = args.Cluster.ClusterName,
                 PrincipalArn = access.PrincipalArn,
                 Type = "STANDARD",
-                Tags = new Dictionary<string, string>(spec.Tags),
+                Tags = new Dictionary<string, string>(spec.StackTags),
             }, child);
             var scope = new AccessPolicyAssociationAccessScopeArgs { Type = access.ScopeType };
             if (access.Namespaces.Count > 0)

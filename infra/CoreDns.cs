@@ -39,7 +39,7 @@ public sealed class CoreDns : ComponentResource
             ResolveConflictsOnUpdate = "PRESERVE",
             // Deleting the add-on (a replacement, or a destroy of this resource alone) leaves CoreDNS running.
             Preserve = true,
-            Tags = new Dictionary<string, string>(spec.Tags),
+            Tags = new Dictionary<string, string>(spec.StackTags),
         }, new CustomResourceOptions { Parent = this, DependsOn = args.After.ToList() });
 
         AddonVersion = addon.AddonVersion;

@@ -21,6 +21,13 @@ public sealed class EksCluster : ComponentResource
     /// <summary>The Pulumi.Eks component; node groups depend on it, which waits for its add-ons too.</summary>
     public Pulumi.Eks.Cluster Cluster { get; }
 
+    /// <summary>The role EKS runs the control plane with (<c>&lt;cluster&gt;-cluster</c>).</summary>
+    public Pulumi.Aws.Iam.Role ClusterRole { get; }
+
+    /// <summary>The Pulumi name of the pulumi-eks component; its ServiceRole child was "&lt;this&gt;-eksRole"
+    /// (cluster.ts line 530), the role in it "&lt;that&gt;-role" (servicerole.ts line 90).</summary>
+    private const string PulumiEksClusterName = "eks";
+
     [Output] public Output<string> ClusterName { get; private set; }
     [Output] public Output<string> Endpoint { get; private set; }
 
@@ -54,8 +61,37 @@ public sealed class EksCluster : ComponentResource
             Tags = spec.TagsNamed(spec.ControlPlaneLogGroupName),
         }, child);
 
+        // The cluster role is the program's own, so it has a name the deploy policy can scope (<cluster>-cluster)
+        // and the boundary. Given serviceRole, pulumi-eks v4.3.0 creates no role (nodejs/eks/cluster/cluster.ts lines
+        // 514-543: the ServiceRole component only `if (!args.serviceRole)`) and uses this one's ARN (lines 691-693).
+        // A stack created before took pulumi-eks's role: the alias makes this resource that role, and since a new
+        // role ARN would replace the EKS cluster (EKS cannot change a cluster's role), its name is left as it is.
+        var clusterRole = new Pulumi.Aws.Iam.Role("cluster-role", StackRoleArgs.For(spec, StackRoles.ClusterRoleName(spec.ClusterName),
+            StackRoles.ClusterAssumeRolePolicy, StackRoles.ClusterRoleDescription), new CustomResourceOptions
+        {
+            Parent = this,
+            IgnoreChanges = { "name" },
+            Aliases = { new Alias { Name = $"{PulumiEksClusterName}-eksRole-role", ParentUrn = PulumiEksServiceRoleUrn() } },
+        });
+        var clusterPolicies = StackRoles.ClusterPolicyArns(args.Deployer.Partition).Select(arn =>
+        {
+            var policy = arn[(arn.LastIndexOf('/') + 1)..];
+            return new Pulumi.Aws.Iam.RolePolicyAttachment($"cluster-{policy}", new Pulumi.Aws.Iam.RolePolicyAttachmentArgs
+            {
+                Role = clusterRole.Name,
+                PolicyArn = arn,
+            }, new CustomResourceOptions
+            {
+                Parent = this,
+                // pulumi-eks named its attachment after the first 8 hex digits of the SHA-1 of the aws-partition
+                // ARN (nodejs/eks/servicerole.ts lines 19-25, 102-103).
+                Aliases = { new Alias { Name = $"{PulumiEksClusterName}-eksRole-{StackRoles.PulumiEksAttachmentHash(policy)}", ParentUrn = PulumiEksServiceRoleUrn() } },
+            });
+        }).ToList();
+
         var clusterArgs = new ClusterArgs
         {
+            ServiceRole = clusterRole,
             Name = spec.ClusterName,
             Version = spec.KubernetesVersion,
             VpcId = args.Network.VpcId,
@@ -84,7 +120,7 @@ public sealed class EksCluster : ComponentResource
             // Managed nodes and the control plane share the security group EKS creates (all traffic within it); the
             // extra cluster and node groups pulumi-eks would add are attached to no node (nodejs/eks/cluster/cluster.ts).
             SkipDefaultSecurityGroups = true,
-            Tags = new Dictionary<string, string>(spec.Tags),
+            Tags = new Dictionary<string, string>(spec.StackTags), // the stack tag scopes eks:CreateCluster
         };
         if (secretsKey is not null)
         {
@@ -95,27 +131,38 @@ public sealed class EksCluster : ComponentResource
             // pulumi-eks rejects any public CIDR list, even an empty one, when the public endpoint is off.
             clusterArgs.PublicAccessCidrs = spec.EndpointPublicAccessCidrs.ToList();
         }
-        Cluster = new Pulumi.Eks.Cluster("eks", clusterArgs, new ComponentResourceOptions { Parent = this, DependsOn = { logGroup } });
+        // After the role's policies too: EKS refuses a role without AmazonEKSClusterPolicy (pulumi-eks waited the same
+        // way, cluster.ts lines 756-759).
+        var clusterOptions = new ComponentResourceOptions { Parent = this, DependsOn = { logGroup } };
+        clusterOptions.DependsOn.Add(clusterPolicies.Select(p => (Input<Resource>)p).ToArray());
+        Cluster = new Pulumi.Eks.Cluster(PulumiEksClusterName, clusterArgs, clusterOptions);
 
         if (secretsKey is not null)
         {
-            // After the cluster, whose role pulumi-eks creates: the key policy names it as the key's user.
-            var clusterRoleArn = Cluster.EksCluster.Apply(c => c.RoleArn);
+            // The key policy names the cluster role as the key's user.
             new Pulumi.Aws.Kms.KeyPolicy("secrets", new Pulumi.Aws.Kms.KeyPolicyArgs
             {
                 KeyId = secretsKey.KeyId,
-                Policy = clusterRoleArn.Apply(role =>
+                Policy = clusterRole.Arn.Apply(role =>
                     SecretsKeyPolicy.KeyPolicy(args.Deployer.Partition, args.Deployer.AccountId, args.Deployer.Arn, role)),
             }, child);
             new Pulumi.Aws.Iam.RolePolicy("cluster-encryption", new Pulumi.Aws.Iam.RolePolicyArgs
             {
-                Role = clusterRoleArn.Apply(SecretsKeyPolicy.RoleName),
+                Role = clusterRole.Name,
                 Policy = secretsKey.Arn.Apply(SecretsKeyPolicy.ClusterRolePolicy),
             }, child);
         }
 
+        ClusterRole = clusterRole;
         ClusterName = Cluster.EksCluster.Apply(c => c.Name);
         Endpoint = Cluster.EksCluster.Apply(c => c.Endpoint);
         RegisterOutputs();
     }
+
+    /// <summary>The URN pulumi-eks's ServiceRole component had in a stack created before this program had a cluster
+    /// role of its own: child of the Cluster component "eks", itself a child of this component.</summary>
+    private Output<string> PulumiEksServiceRoleUrn() =>
+        Urn.Create($"{PulumiEksClusterName}-eksRole", "eks:index:ServiceRole",
+            parentUrn: Urn.Create(PulumiEksClusterName, "eks:index:Cluster", parent: this));
+
 }

@@ -27,11 +27,10 @@ public sealed class NodeGroups : ComponentResource
         var spec = args.Spec;
         var child = new CustomResourceOptions { Parent = this };
 
-        var role = new Role("node", new RoleArgs
-        {
-            AssumeRolePolicy = NodeRole.AssumeRolePolicy,
-            Tags = spec.TagsNamed($"{spec.ClusterName}-node"),
-        }, child);
+        // Named <cluster>-node so the deploy policy can scope it. A stack created before keeps its generated name:
+        // a new node role would replace every node group (EKS cannot change a group's node role).
+        var role = new Role("node", StackRoleArgs.For(spec, StackRoles.NodeRoleName(spec.ClusterName), NodeRole.AssumeRolePolicy),
+            new CustomResourceOptions { Parent = this, IgnoreChanges = { "name" } });
         var attachments = NodeRole.PolicyArns(args.Partition).Select(arn =>
             new RolePolicyAttachment($"node-{arn[(arn.LastIndexOf('/') + 1)..]}", new RolePolicyAttachmentArgs
             {

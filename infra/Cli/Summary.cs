@@ -49,6 +49,8 @@ public static class Summary
         Line($"Secrets encryption: {(spec.SecretsEncryption ? "KMS key of the stack's own, rotation on" : "off")}; " +
              $"control-plane logs: {(spec.ControlPlaneLogs.Count == 0 ? "none" : string.Join(", ", spec.ControlPlaneLogs))}, " +
              $"kept {(spec.ControlPlaneLogRetentionDays == 0 ? "for ever" : $"{spec.ControlPlaneLogRetentionDays} days")}");
+        Line($"IAM roles: {string.Join(", ", StackRoles.Names(spec.ClusterName))}; permissions boundary: " +
+             (spec.PermissionsBoundaryArn ?? "none (set permissionsBoundaryArn for a pipeline deploying with deploy-policy.json)"));
         Line();
         Line($"kube-proxy: mode {spec.ProxyModeName}{(spec.IpvsScheduler is { } s ? $", scheduler {s}" : "")} " +
              (spec.KubeProxyManagement == KubeProxyManagement.Addon

@@ -51,6 +51,14 @@ public sealed record ClusterSpec
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
     public required IReadOnlyList<NodeGroupSpec> NodeGroups { get; init; }
 
+    /// <summary>The managed policy every role the stack creates carries as its permissions boundary; null: none
+    /// (an administrator's laptop needs none; a pipeline deploying with the rendered deploy policy does).</summary>
+    public string? PermissionsBoundaryArn { get; init; }
+
+    /// <summary>The user's tags and the stack tag, which the deploy policy scopes EC2, KMS, EKS and IAM by.</summary>
+    public IReadOnlyDictionary<string, string> StackTags =>
+        new Dictionary<string, string>(Tags) { [StackRoles.TagKey] = ClusterName };
+
     /// <summary>Who may use the Kubernetes API besides the creator (EKS access entries).</summary>
     public IReadOnlyList<AccessEntrySpec> AccessEntries { get; init; } = [];
 
@@ -66,10 +74,10 @@ public sealed record ClusterSpec
     /// <summary>The Name of a node group's AWS resources (the group, its launch template, instances, volumes).</summary>
     public string NodeGroupResourceName(NodeGroupSpec group) => $"{ClusterName}-{group.Name}";
 
-    /// <summary>The user's tags plus a Name and any role tags, for one AWS resource.</summary>
+    /// <summary>The stack's tags plus a Name and any role tags, for one AWS resource.</summary>
     public Dictionary<string, string> TagsNamed(string name, params (string Key, string Value)[] extra)
     {
-        var tags = new Dictionary<string, string>(Tags) { ["Name"] = name };
+        var tags = new Dictionary<string, string>(StackTags) { ["Name"] = name };
         foreach (var (key, value) in extra)
         {
             tags[key] = value;

@@ -18,7 +18,7 @@ public class ClusterAccessTests
 
         var admin = run.Single("aws:eks/accessEntry:AccessEntry", "111122223333-role-platform-admins").Inputs;
         Assert.Equal(("arn:aws:iam::111122223333:role/platform-admins", "STANDARD"), (admin["principalArn"], admin["type"]));
-        Assert.Equal(Json("""{"team":"platform"}"""), Json(admin["tags"]));
+        Assert.Equal(Json("""{"eks-ipvs:cluster":"eks-ipvs-test","team":"platform"}"""), Json(admin["tags"]));
         var adminPolicy = run.Single("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "111122223333-role-platform-admins").Inputs;
         Assert.Equal("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", adminPolicy["policyArn"]);
         Assert.Equal(Json("""{"type":"cluster"}"""), Json(adminPolicy["accessScope"]));

@@ -29,7 +29,7 @@ public class NodeGroupTests
             Assert.Equal(Json("""{"httpEndpoint":"enabled","httpPutResponseHopLimit":1,"httpTokens":"required"}"""), Json(template["metadataOptions"]));
             Assert.Equal(Json($$$"""[{"deviceName":"/dev/xvda","ebs":{"deleteOnTermination":"true","encrypted":"true","volumeSize":{{{group.DiskSize}}},"volumeType":"gp3"}}]"""),
                 Json(template["blockDeviceMappings"]));
-            var tags = $$"""{"Name":"eks-ipvs-test-{{group.Name}}","team":"platform"}""";
+            var tags = $$"""{"Name":"eks-ipvs-test-{{group.Name}}","eks-ipvs:cluster":"eks-ipvs-test","team":"platform"}""";
             Assert.Equal(Json($$"""[{"resourceType":"instance","tags":{{tags}}},{"resourceType":"volume","tags":{{tags}}},{"resourceType":"network-interface","tags":{{tags}}}]"""),
                 Json(template["tagSpecifications"]));
             Assert.Equal(true, template["updateDefaultVersion"]);

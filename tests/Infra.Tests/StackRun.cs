@@ -112,7 +112,8 @@ internal sealed class StackRun
             "eks:index:Cluster" => state
                 .SetItem("kubeconfigJson", """{"apiVersion":"v1","kind":"Config"}""")
                 .SetItem("oidcProviderArn", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/MOCK"),
-            "aws:iam/role:Role" => state.SetItem("name", $"{args.Name}-role"),
+            // The name the program gives, or the provider's generated one.
+            "aws:iam/role:Role" => state.SetItem("name", args.Inputs.TryGetValue("name", out var name) ? name : $"{args.Name}-role"),
             "aws:kms/key:Key" => state.SetItem("keyId", "mock-key-id"),
             "aws:ec2/launchTemplate:LaunchTemplate" => state.SetItem("latestVersion", 3),
             // The live self-managed kube-proxy configuration, read by ConfigMap.Get.

@@ -142,11 +142,20 @@ public static partial class ClusterAccess
     }
 
     /// <summary>An error for each principal outside the partition the stack deploys to (known only at `pulumi up`).</summary>
-    public static IReadOnlyList<string> PartitionErrors(ClusterSpec spec, string partition) =>
-        spec.AccessEntries.Where(e => e.Partition != partition)
+    public static IReadOnlyList<string> PartitionErrors(ClusterSpec spec, string partition)
+    {
+        var errors = spec.AccessEntries.Where(e => e.Partition != partition)
             .Select(e => $"{spec.Project}:{ConfigKeys.AccessEntries.Name}: {e.PrincipalArn} is in partition {e.Partition}, " +
                          $"but the stack deploys to {partition}; allowed: principals of partition {partition}")
             .ToList();
+        // IAM would refuse a boundary of another partition only when creating the role, half way through `up`.
+        if (spec.PermissionsBoundaryArn is { } boundary && boundary.Split(':')[1] != partition)
+        {
+            errors.Add($"{spec.Project}:{ConfigKeys.PermissionsBoundaryArn.Name}: {boundary} is in partition {boundary.Split(':')[1]}, " +
+                       $"but the stack deploys to {partition}; allowed: a policy of partition {partition}");
+        }
+        return errors;
+    }
 
     [GeneratedRegex(@"^arn:(aws|aws-cn|aws-us-gov):iam::[0-9]{12}:(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]{1,128}$")]
     private static partial Regex PrincipalPattern();

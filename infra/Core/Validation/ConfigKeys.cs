@@ -40,6 +40,8 @@ public static class ConfigKeys
         "Days CloudWatch keeps the control-plane logs: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, or 0 for ever.");
     public static readonly ConfigKey AccessEntries = new("accessEntries", ConfigType.NodeGroupList, "[]",
         "IAM roles and users that may use the Kubernetes API: {principalArn, access: clusterAdmin|admin|edit|view, namespaces?}.");
+    public static readonly ConfigKey PermissionsBoundaryArn = new("permissionsBoundaryArn", ConfigType.String, null,
+        "ARN of the managed policy every IAM role the stack creates carries as its permissions boundary. Required when a pipeline deploys with the rendered deploy-policy.json; unset: no boundary.");
     public static readonly ConfigKey Tags = new("tags", ConfigType.StringMap, "{}",
         "Tags put on every AWS resource the stack creates.");
     public static readonly ConfigKey NodeGroups = new("nodeGroups", ConfigType.NodeGroupList, """[{"name":"general"}]""",
@@ -50,7 +52,7 @@ public static class ConfigKeys
         ClusterName, KubernetesVersion, AddonVersions, VpcCidr, AvailabilityZoneCount, NatGateways,
         EndpointPrivateAccess, EndpointPublicAccess, EndpointPublicAccessCidrs,
         ProxyMode, IpvsScheduler, KubeProxyManagement, BandwidthPlugin, NetworkPolicy,
-        SecretsEncryption, ControlPlaneLogs, ControlPlaneLogRetentionDays, AccessEntries, Tags, NodeGroups,
+        SecretsEncryption, ControlPlaneLogs, ControlPlaneLogRetentionDays, AccessEntries, PermissionsBoundaryArn, Tags, NodeGroups,
     ];
 
     /// <summary>Fields of one entry of <see cref="NodeGroups"/>.</summary>

@@ -52,6 +52,13 @@ public static partial class SpecValidator
             read.Error(ConfigKeys.ClusterName, "not a valid EKS cluster name",
                 "1-100 letters, digits, - and _, starting with a letter or digit", clusterName);
         }
+        else if (clusterName.Length > StackRoles.MaxClusterNameLength)
+        {
+            read.Error(ConfigKeys.ClusterName,
+                $"{clusterName.Length} characters: the stack's role {StackRoles.ClusterRoleName(clusterName)} would exceed IAM's {StackRoles.MaxRoleNameLength}-character limit",
+                $"at most {StackRoles.MaxClusterNameLength} characters", clusterName);
+        }
+        var boundary = ValidatePermissionsBoundary(read);
 
         var vpcCidr = ValidateVpcCidr(read);
         var zones = read.Integer(ConfigKeys.AvailabilityZoneCount);
@@ -143,6 +150,7 @@ public static partial class SpecValidator
             Tags = tags,
             NodeGroups = nodeGroups,
             AccessEntries = accessEntries,
+            PermissionsBoundaryArn = boundary,
         };
         if (spec is not null && !NodeGroupLimits.Check(read, spec))
         {
@@ -319,12 +327,38 @@ public static partial class SpecValidator
             {
                 read.Error(ConfigKeys.Tags, $"tag key '{key}' is not allowed", "1-128 characters, not starting with aws:");
             }
+            else if (string.Equals(key, StackRoles.TagKey, StringComparison.OrdinalIgnoreCase))
+            {
+                read.Error(ConfigKeys.Tags, $"tag key '{key}' is the stack's own (its value is the cluster name; the deploy policy scopes by it)",
+                    $"any other key");
+            }
             if (value.Length > 256)
             {
                 read.Error(ConfigKeys.Tags, $"the value of tag '{key}' is {value.Length} characters long", "at most 256 characters");
             }
         }
     }
+
+    /// <summary>A customer managed policy's ARN (IAM User Guide, IAM identifiers: path and name characters).</summary>
+    private static string? ValidatePermissionsBoundary(Reader read)
+    {
+        var key = ConfigKeys.PermissionsBoundaryArn;
+        if (!read.IsSet(key))
+        {
+            return null;
+        }
+        var arn = read.String(key);
+        if (!PolicyArnPattern().IsMatch(arn))
+        {
+            read.Error(key, "not the ARN of a customer managed policy",
+                "arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:policy/[path/]<name>, e.g. arn:aws:iam::111122223333:policy/payments-boundary", arn);
+            return null;
+        }
+        return arn;
+    }
+
+    [GeneratedRegex(@"^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:policy/([\w+=,.@-]+/)*[\w+=,.@-]{1,128}$")]
+    private static partial Regex PolicyArnPattern();
 
     [GeneratedRegex(@"^1\.(\d{1,3})$")]
     private static partial Regex KubernetesVersionPattern();

@@ -44,7 +44,7 @@ public class CliTests : IDisposable
         Assert.Equal(0, code);
         var written = Directory.GetFiles(outDir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(outDir, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal([RenderCommand.Manifest, "coredns.json", "deploy-policy.json", "kube-proxy.json", "nodegroups/general.launch-template.json", "nodegroups/general.userdata", "nodegroups/general.userdata.d/node-setup.sh", "vpc-cni.json"], written);
+        Assert.Equal([RenderCommand.Manifest, "boundary-policy.json", "coredns.json", "deploy-policy.json", "kube-proxy.json", "nodegroups/general.launch-template.json", "nodegroups/general.userdata", "nodegroups/general.userdata.d/node-setup.sh", "vpc-cni.json"], written);
         foreach (var file in written.Skip(1))
         {
             Golden.Matches($"dev/{file}", File.ReadAllText(Path.Combine(outDir, file)));

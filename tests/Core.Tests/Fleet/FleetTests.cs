@@ -51,10 +51,10 @@ public class FleetTests : IDisposable
             "  - eks-ipvs:nodeGroups[0].minSize = 5: larger than maxSize (3); allowed: minSize <= desiredSize <= maxSize\n",
             stderr);
         Assert.Equal(
-            Rendered($"dev: valid, 7 files in {outDir}/dev") +
-            Rendered($"dev-2: valid, 7 files in {outDir}/dev-2") +
-            Rendered($"prod-1: valid, 7 files in {outDir}/prod-1") +
-            Rendered($"staging-1: valid, 7 files in {outDir}/staging-1") +
+            Rendered($"dev: valid, 8 files in {outDir}/dev") +
+            Rendered($"dev-2: valid, 8 files in {outDir}/dev-2") +
+            Rendered($"prod-1: valid, 8 files in {outDir}/prod-1") +
+            Rendered($"staging-1: valid, 8 files in {outDir}/staging-1") +
             $"4 of 5 stacks valid, rendered into {outDir}/<stack>/; invalid: Pulumi.dev-broken.yaml\n",
             stdout);
         Assert.Equal(["dev", "dev-2", "prod-1", "staging-1"],
@@ -82,7 +82,7 @@ public class FleetTests : IDisposable
             "  - waves[1].stacks = [\"staging-*\"]: matches no Pulumi.<stack>.yaml; allowed: globs matching some of: dev, qa-1; or remove the wave\n" +
             "  - waves[2].stacks = [\"prod-*\"]: matches no Pulumi.<stack>.yaml; allowed: globs matching some of: dev, qa-1; or remove the wave\n",
             stderr);
-        Assert.Equal(Rendered("dev: valid, 7 files") + Rendered("qa-1: valid, 7 files") + "2 of 2 stacks valid; invalid: stacks.yaml\n", stdout);
+        Assert.Equal(Rendered("dev: valid, 8 files") + Rendered("qa-1: valid, 8 files") + "2 of 2 stacks valid; invalid: stacks.yaml\n", stdout);
     }
 
     [Fact]
@@ -264,7 +264,7 @@ public class FleetTests : IDisposable
         Assert.Contains("+++ pr/dev/nodegroups/general.userdata.d/node-setup.sh", devSection);
         Assert.Contains("\n-cat > /usr/local/libexec/eks-ipvs/cni-bandwidth-guard.sh <<'EKS_IPVS_FILE'\n", devSection);
         Assert.DoesNotContain("kube-proxy.json", devSection); // unchanged files are not shown
-        Assert.Contains("#### `dev-new`\nA new stack: everything below is new.\n7 file(s) differ:", markdown);
+        Assert.Contains("#### `dev-new`\nA new stack: everything below is new.\n8 file(s) differ:", markdown);
         Assert.Contains("#### `gone`\nNot rendered on this branch: its config is invalid (see the validate job).", markdown);
     }
 }

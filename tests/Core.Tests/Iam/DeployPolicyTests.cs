@@ -43,9 +43,10 @@ public class DeployPolicyTests
         Assert.Contains("arn:aws:eks:*:*:nodegroup/payments/*", Strings(Statement(json, "EksChildren").GetProperty("Resource")));
         Assert.Contains("arn:aws:logs:*:*:log-group:/aws/eks/payments/cluster", Strings(Statement(json, "ControlPlaneLogs").GetProperty("Resource")));
         Assert.Contains("arn:aws:kms:*:*:alias/eks/payments", Strings(Statement(json, "KmsAlias").GetProperty("Resource")));
-        Assert.Equal("eks.amazonaws.com", Statement(json, "PassRoleToEks").GetProperty("Condition").GetProperty("StringEquals").GetProperty("iam:PassedToService").GetString());
-        // What CreateNodegroup with a launch template needs of EC2 (EKS user guide).
-        Assert.Contains("ec2:RunInstances", Strings(Statement(json, "Any").GetProperty("Action")));
+        Assert.Equal("eks.amazonaws.com", Statement(json, "PassStackRoles").GetProperty("Condition").GetProperty("StringEquals").GetProperty("iam:PassedToService").GetString());
+        // What CreateNodegroup with a launch template needs of EC2 (EKS user guide): from the stack's template only.
+        Assert.Contains("ec2:RunInstances", Strings(Statement(json, "Ec2Stack").GetProperty("Action")));
+        Assert.DoesNotContain("ec2:RunInstances", Strings(Statement(json, "Any").GetProperty("Action")));
         // Actions appear once, sorted, in one statement per scope.
         Assert.All(Statements(json), s => Assert.Equal(Strings(s.GetProperty("Action")).Order(StringComparer.Ordinal), Strings(s.GetProperty("Action"))));
     }
@@ -66,5 +67,66 @@ public class DeployPolicyTests
     {
         var spec = Valid();
         Assert.Contains("arn:aws-cn:eks:*:*:cluster/", DeployPolicy.For(spec, DeployPolicy.TypesFor(spec), "aws-cn"));
+    }
+
+    [Fact]
+    public void Iam_reaches_only_the_stacks_roles_and_gives_them_nothing_without_the_boundary()
+    {
+        var spec = Valid(("clusterName", "payments"), ("permissionsBoundaryArn", "arn:aws:iam::111122223333:policy/payments-boundary"));
+        var json = DeployPolicy.For(spec, DeployPolicy.TypesFor(spec));
+        string[] roles = ["arn:aws:iam::*:role/payments-cluster", "arn:aws:iam::*:role/payments-node"];
+        foreach (var sid in new[] { "StackRoles", "StackRolesBounded", "AttachStackPolicies", "PassStackRoles" })
+        {
+            Assert.Equal(roles, Strings(Statement(json, sid).GetProperty("Resource")));
+        }
+        // Only reading reaches other roles (getSessionContext resolves the deployer's own).
+        Assert.Equal(["iam:GetRole"], Strings(Statement(json, "ReadRoles").GetProperty("Action")));
+        var bounded = Statement(json, "StackRolesBounded");
+        Assert.Equal(["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"], Strings(bounded.GetProperty("Action")));
+        Assert.Equal("arn:aws:iam::111122223333:policy/payments-boundary",
+            bounded.GetProperty("Condition").GetProperty("ArnLike").GetProperty("iam:PermissionsBoundary").GetString());
+        var attach = Statement(json, "AttachStackPolicies");
+        Assert.Equal(["iam:AttachRolePolicy"], Strings(attach.GetProperty("Action")));
+        Assert.Equal(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+                "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+            Strings(attach.GetProperty("Condition").GetProperty("ArnEquals").GetProperty("iam:PolicyARN")));
+        // Nowhere else do the actions that give a role permissions appear.
+        foreach (var statement in Statements(json).Where(s => s.GetProperty("Sid").GetString() is not ("StackRolesBounded" or "AttachStackPolicies")))
+        {
+            var actions = Strings(statement.GetProperty("Action"));
+            Assert.DoesNotContain("iam:CreateRole", actions);
+            Assert.DoesNotContain("iam:AttachRolePolicy", actions);
+            Assert.DoesNotContain("iam:PutRolePolicy", actions);
+        }
+        Assert.DoesNotContain("iam:DeleteRolePermissionsBoundary", json);
+        Assert.DoesNotContain("iam:CreatePolicyVersion", json);
+    }
+
+    [Fact]
+    public void Without_a_configured_boundary_the_policy_requires_the_conventional_one()
+    {
+        var spec = Valid(("clusterName", "payments"));
+        var json = DeployPolicy.For(spec, DeployPolicy.TypesFor(spec));
+        Assert.Equal("arn:aws:iam::*:policy/payments-boundary",
+            Statement(json, "StackRolesBounded").GetProperty("Condition").GetProperty("ArnLike").GetProperty("iam:PermissionsBoundary").GetString());
+    }
+
+    [Fact]
+    public void Ec2_and_kms_changes_need_the_stack_tag()
+    {
+        var spec = Valid(("clusterName", "payments"));
+        var json = DeployPolicy.For(spec, DeployPolicy.TypesFor(spec));
+        foreach (var (sid, key) in new[] { ("Ec2Create", "aws:RequestTag/eks-ipvs:cluster"), ("KmsCreate", "aws:RequestTag/eks-ipvs:cluster"),
+                     ("EksCreate", "aws:RequestTag/eks-ipvs:cluster"), ("Ec2Stack", "aws:ResourceTag/eks-ipvs:cluster"),
+                     ("KmsStackKey", "aws:ResourceTag/eks-ipvs:cluster") })
+        {
+            Assert.Equal("payments", Statement(json, sid).GetProperty("Condition").GetProperty("StringEquals").GetProperty(key).GetString());
+        }
+        Assert.Contains("ec2:DeleteVpc", Strings(Statement(json, "Ec2Stack").GetProperty("Action")));
+        Assert.Contains("kms:ScheduleKeyDeletion", Strings(Statement(json, "KmsStackKey").GetProperty("Action")));
+        // What stays on "*" reads, or is named in the README with the reason.
+        Assert.All(Strings(Statement(json, "Any").GetProperty("Action")), action =>
+            Assert.Matches(@"^(ec2:Describe\w+|eks:DescribeAddonVersions|kms:ListAliases|logs:DescribeLogGroups)$", action));
     }
 }

@@ -163,7 +163,7 @@ public class NodeLaunchTemplateTests
         Assert.Equal(new BlockDevice("/dev/xvda", new EbsVolume(80, "gp3", Encrypted: true, DeleteOnTermination: true)), root);
         Assert.Equal(["instance", "volume", "network-interface"], template.TagSpecifications.Select(t => t.ResourceType));
         Assert.All(template.TagSpecifications, t => Assert.Equal(
-            new Dictionary<string, string> { ["Name"] = "eks-ipvs-test-web", ["team"] = "platform" }, t.Tags));
+            new Dictionary<string, string> { ["Name"] = "eks-ipvs-test-web", ["eks-ipvs:cluster"] = "eks-ipvs-test", ["team"] = "platform" }, t.Tags));
         Assert.Equal(NodeBootstrap.For(spec, Group(spec)).UserDataFile(), template.UserData);
         Assert.Equal(template.UserData, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(template.UserDataBase64!)));
         Assert.DoesNotContain("ImageId", template.ToJson());

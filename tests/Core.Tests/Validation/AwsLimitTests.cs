@@ -23,20 +23,20 @@ public class AwsLimitTests
     [Fact]
     public void Tags_fit_up_to_the_limit_less_what_the_stack_adds()
     {
-        Assert.Equal(48, StackTags.RoomForUserTags);
-        Assert.True(Stacks.Validate(("tags", TagsJson(48))).IsValid);
+        Assert.Equal(47, StackTags.RoomForUserTags);
+        Assert.True(Stacks.Validate(("tags", TagsJson(47))).IsValid);
         // A user Name is overwritten by the stack's, not added to it.
-        Assert.True(Stacks.Validate(("tags", TagsJson(48)[..^1] + ",\"Name\":\"mine\"}")).IsValid);
+        Assert.True(Stacks.Validate(("tags", TagsJson(47)[..^1] + ",\"Name\":\"mine\"}")).IsValid);
     }
 
     [Fact]
     public void One_tag_too_many_counting_the_stacks_own_is_an_error_saying_how_many_fit()
     {
-        var error = Assert.Single(Stacks.Validate(("tags", TagsJson(49))).Errors);
+        var error = Assert.Single(Stacks.Validate(("tags", TagsJson(48))).Errors);
         Assert.Equal("eks-ipvs:tags", error.Key);
         Assert.Equal(
-            "49 tags, and with the 2 the stack adds (Name, kubernetes.io/role/internal-elb on the subnets) a resource would carry 51, " +
-            "more than AWS's limit of 50 per resource; allowed: at most 48 tags of your own",
+            "48 tags, and with the 3 the stack adds (Name, eks-ipvs:cluster, kubernetes.io/role/internal-elb on the subnets) a resource would carry 51, " +
+            "more than AWS's limit of 50 per resource; allowed: at most 47 tags of your own",
             error.ToString()[(error.ToString().IndexOf("}: ", StringComparison.Ordinal) + 3)..]);
     }
 
