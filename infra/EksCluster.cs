@@ -162,7 +162,7 @@ public sealed class EksCluster : ComponentResource
     /// <summary>The URN pulumi-eks's ServiceRole component had in a stack created before this program had a cluster
     /// role of its own: child of the Cluster component "eks", itself a child of this component.</summary>
     private Output<string> PulumiEksServiceRoleUrn() =>
-        Urn.Create($"{PulumiEksClusterName}-eksRole", "eks:index:ServiceRole",
-            parentUrn: Urn.Create(PulumiEksClusterName, "eks:index:Cluster", parent: this));
+        global::Pulumi.Urn.Create($"{PulumiEksClusterName}-eksRole", "eks:index:ServiceRole",
+            parentUrn: global::Pulumi.Urn.Create(PulumiEksClusterName, "eks:index:Cluster", parent: this));
 
 }
