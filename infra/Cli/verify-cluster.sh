@@ -48,6 +48,9 @@
 # so the bandwidth plugin, has run) before the probes of that batch start.
 # Time: every kubectl call runs under `timeout` with what is left of --timeout, plus --request-timeout. When the
 # time is up, the checks of nodes not probed yet FAIL, the rest are judged, and the exit code is 1.
+# VERIFY_CLUSTER_CLOCK (tests only) names a file holding the run's clock in seconds: pauses add to it instead of
+# sleeping and the test's kubectl advances it, so a deadline falls in the phase a test means however busy the
+# machine is; `timeout` then only guards against a real hang.
 # Limits: a termination message holds 4096 bytes, so the probe sends only what is judged (the conflist without
 # indentation, the tc output of two devices); a bigger result fails that node's checks with its size. An API server
 # older than 1.30 rejects recursiveReadOnly, which the dry run reports once.
@@ -198,14 +201,20 @@ checks=(proxy-mode)
 [[ $bandwidth != true ]] || checks+=(bandwidth-plugin ingress-limit egress-limit)
 
 # --- Bounded kubectl ----------------------------------------------------------------------------------------------
-deadline=$((SECONDS + timeout_s))
+# now: seconds since the start, from the shell or, in tests, from VERIFY_CLUSTER_CLOCK.
+readonly CLOCK=${VERIFY_CLUSTER_CLOCK:-} HANG_GUARD_SECONDS=600
+now() {
+  local t
+  if [[ -n $CLOCK ]]; then read -r t <"$CLOCK" && echo "$t"; else echo "$SECONDS"; fi
+}
+deadline=$(($(now) + timeout_s))
 
 # kc ARG...: kubectl, cut off when --timeout is used up (exit 124); one API request may take at most 30 s.
 # --foreground keeps kubectl in our process group, so Ctrl-C reaches it (timeout otherwise moves it out).
 kc() {
-  local left=$((deadline - SECONDS))
+  local left=$((deadline - $(now)))
   ((left > 0)) || return 124
-  "$timeout_cmd" --foreground -k 2 "$left" kubectl "${kube_args[@]}" --request-timeout="$((left < 30 ? left : 30))s" "$@"
+  "$timeout_cmd" --foreground -k 2 "$([[ -n $CLOCK ]] && echo "$HANG_GUARD_SECONDS" || echo "$left")" kubectl "${kube_args[@]}" --request-timeout="$((left < 30 ? left : 30))s" "$@"
 }
 
 # kc_budget SECONDS ARG...: kubectl on its own budget (cleanup runs after --timeout may be spent).
@@ -216,7 +225,7 @@ kc_budget() {
 }
 
 # timed_out RC: true when RC (of kc) means the run's deadline cut the call short.
-timed_out() { [[ $1 == 124 || $1 == 137 ]] || ((SECONDS >= deadline)); }
+timed_out() { [[ $1 == 124 || $1 == 137 ]] || (($(now) >= deadline)); }
 
 # --- State ------------------------------------------------------------------------------------------------------
 nodes=()                  # Linux, non-Fargate nodes to judge, in the API's order
@@ -686,8 +695,10 @@ poll_pods() {
 stuck() { [[ $1 == ImagePullBackOff* || $1 == InvalidImageName* || $1 == ErrImageNeverPull* ]]; }
 
 pause() { # sleep 2 s, or less if the deadline is nearer
-  local left=$((deadline - SECONDS))
-  ((left <= 0)) || sleep $((left < 2 ? left : 2))
+  local left=$((deadline - $(now))) s
+  ((left > 0)) || return 0
+  s=$((left < 2 ? left : 2))
+  if [[ -n $CLOCK ]]; then echo $(($(now) + s)) >"$CLOCK"; else sleep "$s"; fi
 }
 
 # veth_name NAMESPACE POD: the host-side veth the VPC CNI gives the pod: "eni" and the first 11 hex digits of
@@ -740,8 +751,8 @@ for ((start = 0; start < total; start += parallel)); do
     done
     # Wait until each test pod runs (its CNI ADD is done) or ended; keep half the time left for the probes.
     batches_left=$(((total - start + parallel - 1) / parallel))
-    bw_wait=$(((deadline - SECONDS) / (2 * batches_left)))
-    bw_until=$((SECONDS + bw_wait))
+    bw_wait=$(((deadline - $(now)) / (2 * batches_left)))
+    bw_until=$(($(now) + bw_wait))
     while :; do
       poll_pods bandwidth "$batch"
       pending=0
@@ -764,7 +775,7 @@ for ((start = 0; start < total; start += parallel)); do
         esac
       done
       ((pending)) || break
-      if ((SECONDS >= bw_until)); then
+      if (($(now) >= bw_until)); then
         for n in "${batch_nodes[@]}"; do
           [[ -n ${bw_err[$n]:-} || -n ${bw_ip[$n]+x} ]] ||
             bw_err[$n]="the test pod did not become Running within ${bw_wait}s (${waiting[$n]})"
@@ -809,7 +820,7 @@ for ((start = 0; start < total; start += parallel)); do
       esac
     done
     ((pending)) || break
-    ((SECONDS < deadline)) || abort_timeout "waiting for the probe pods"
+    (($(now) < deadline)) || abort_timeout "waiting for the probe pods"
     pause
   done
 

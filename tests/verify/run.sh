@@ -39,9 +39,15 @@ run_case() {
   fixture "$scenario" "$dir/fixture"
   mkdir "$dir/state"
   STATE=$dir/state
-  # The outer timeout only keeps a broken script from hanging the suite; no test asserts on wall-clock time.
-  PATH="$here/stub:$PATH" VERIFY_FIXTURE="$dir/fixture" VERIFY_STATE="$STATE" \
-    timeout -k 5 120 bash "$script" "$@" >"$dir/out" 2>"$dir/err"
+  # The run's clock is a file only pauses and the stand-in kubectl advance (VERIFY_CLUSTER_CLOCK), so a deadline
+  # falls in the phase a test means however busy the machine is; a scenario with a file real-clock keeps the
+  # shell's clock, to show the real `timeout` ending a hung call. The outer timeout only keeps a broken script
+  # from hanging the suite; no test asserts on wall-clock time.
+  echo 0 >"$dir/clock"
+  local clock=$dir/clock
+  [[ ! -e $dir/fixture/real-clock ]] || clock=''
+  PATH="$here/stub:$PATH" VERIFY_FIXTURE="$dir/fixture" VERIFY_STATE="$STATE" VERIFY_CLUSTER_CLOCK=$clock \
+    timeout -k 5 700 bash "$script" "$@" >"$dir/out" 2>"$dir/err"
   RC=$?
   OUT_RAW=$(cat "$dir/out")
   ERR=$(cat "$dir/err")
@@ -509,6 +515,15 @@ test_hanging_probe_poll_times_out() {
   expect_err_has "verify-cluster: timed out after 3s (--timeout) while waiting for the probe pods" || return 1
   local why="node probe failed: not finished when --timeout 3s ran out"
   expect_out "$(healthy_out | sed -e "s|^PASS \([^ ]*\) \([a-z-]*\): .*|FAIL \1 \2: $why|" | summary 0 10)"
+}
+
+test_slow_calls_before_the_probe_poll_do_not_use_up_its_timeout() {
+  # Every kubectl call takes a real second longer than --timeout allows in all, as on a very busy machine: the
+  # run's clock is the test's, so the phases before the hung poll still cost nothing and the deadline falls there.
+  VERIFY_STUB_DELAY=1 run_case hang-probe-poll --mode ipvs --timeout 3 --skip-not-ready
+  expect_rc 1 && expect_hygiene || return 1
+  expect_err_has "verify-cluster: timed out after 3s (--timeout) while waiting for the probe pods" || return 1
+  [[ $(calls | grep -c .) -gt 3 ]] || { echo "expected more than 3 one-second calls before the deadline: $(calls | tr '\n' '|')"; return 1; }
 }
 
 test_hanging_kubectl_get_nodes_times_out() {
