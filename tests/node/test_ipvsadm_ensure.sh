@@ -44,7 +44,7 @@ returns_while_pm_hangs() {
     rc=$?
     # What the stand-in had recorded at the moment the script (and its pipe) returned:
     cat "$SB_LOG/dnf.log" >"$SB_LOG/at-return" 2>/dev/null || : >"$SB_LOG/at-return"
-    sb_wait_for "$SB_LOG/dnf.log" "^start install -y ipvsadm$" 10 || exit 90
+    sb_wait_for "$SB_LOG/dnf.log" "^start install -y ipvsadm$" || exit 90
     worker_alive && echo worker-alive
     cat "$SB_LOG/dnf.log" >"$SB_LOG/after-start"
     exit $rc'
@@ -77,7 +77,7 @@ test_install_attempts_are_bounded() {
   sb_pm dnf fail
   sb_env EKS_IPVS_INSTALL_ATTEMPTS=3 EKS_IPVS_INSTALL_BACKOFF=0
   sbx_sh "$ENSURE"'; rc=$?
-    sb_wait_for "$SB_LOG/logger.log" "giving up" 15 || exit 90
+    sb_wait_for "$SB_LOG/logger.log" "giving up" || exit 90
     exit $rc'
   assert_rc 0 "ensure (never fatal)"
   assert_count 3 "$SB_LOG/dnf.log" '^start install -y ipvsadm$' "dnf calls"
@@ -92,7 +92,7 @@ test_default_attempts_and_bad_settings_fall_back() {
   sb_ipvsadm absent
   sb_pm dnf fail
   sb_env EKS_IPVS_INSTALL_ATTEMPTS=many EKS_IPVS_INSTALL_BACKOFF=0
-  sbx_sh "$ENSURE"'; sb_wait_for "$SB_LOG/logger.log" "giving up" 15'
+  sbx_sh "$ENSURE"'; sb_wait_for "$SB_LOG/logger.log" "giving up"'
   assert_rc 0 "ensure"
   assert_count 3 "$SB_LOG/dnf.log" '^start ' "dnf calls with the default of 3 attempts"
   assert_log_has "WARNING: EKS_IPVS_INSTALL_ATTEMPTS='many' is not an integer >= 1; using 3" "bad value reported"
@@ -106,7 +106,7 @@ test_each_attempt_is_bounded_by_timeout() {
   sb_ipvsadm absent
   sb_pm dnf hang 30
   sb_env EKS_IPVS_INSTALL_TIMEOUT=1 EKS_IPVS_INSTALL_ATTEMPTS=2 EKS_IPVS_INSTALL_BACKOFF=0
-  sbx_sh "$ENSURE"'; sb_wait_for "$SB_LOG/logger.log" "giving up" 20'
+  sbx_sh "$ENSURE"'; sb_wait_for "$SB_LOG/logger.log" "giving up"'
   assert_rc 0 "ensure"
   assert_count 2 "$SB_LOG/dnf.log" '^start install -y ipvsadm$' "dnf calls"
   assert_count 0 "$SB_LOG/dnf.log" '^end' "dnf calls that ran to the end (timeout must kill them)"
@@ -119,7 +119,7 @@ test_apt_get_is_used_when_there_is_no_dnf() {
   sb_install_node_files || fail "install"
   sb_ipvsadm absent
   sb_pm apt-get succeed
-  sbx_sh "$ENSURE"'; sb_wait_for "$SB_LOG/logger.log" "ipvsadm installed with apt-get" 15'
+  sbx_sh "$ENSURE"'; sb_wait_for "$SB_LOG/logger.log" "ipvsadm installed with apt-get"'
   assert_rc 0 "ensure"
   assert_eq "start update DEBIAN_FRONTEND=noninteractive
 end rc=0 update
@@ -137,7 +137,7 @@ test_dnf_is_preferred_and_one_success_is_enough() {
   sb_ipvsadm absent
   sb_pm dnf succeed
   sb_pm apt-get succeed
-  sbx_sh "$ENSURE"'; sb_wait_for "$SB_LOG/logger.log" "ipvsadm installed with dnf" 15'
+  sbx_sh "$ENSURE"'; sb_wait_for "$SB_LOG/logger.log" "ipvsadm installed with dnf"'
   assert_rc 0 "ensure"
   assert_eq "start install -y ipvsadm
 end rc=0 install -y ipvsadm" "$(sb_log dnf)" "dnf calls"
@@ -148,7 +148,7 @@ end rc=0 install -y ipvsadm" "$(sb_log dnf)" "dnf calls"
 test_no_package_manager_is_a_logged_warning() {
   sb_install_node_files || fail "install"
   sb_ipvsadm absent
-  sbx_sh "$ENSURE"'; rc=$?; sb_wait_for "$SB_LOG/logger.log" "no package manager" 15 || exit 90; exit $rc'
+  sbx_sh "$ENSURE"'; rc=$?; sb_wait_for "$SB_LOG/logger.log" "no package manager" || exit 90; exit $rc'
   assert_rc 0 "ensure"
   assert_log_has $'\tuser.warning\tipvsadm-ensure: WARNING: no package manager \\(dnf or apt-get\\) found' "warning"
 }
@@ -158,9 +158,9 @@ test_a_second_run_does_not_start_a_second_install() {
   sb_ipvsadm absent
   sb_pm dnf hang 20
   sbx_sh "$ENSURE"'
-    sb_wait_for "$SB_LOG/dnf.log" "^start" 10 || exit 90
+    sb_wait_for "$SB_LOG/dnf.log" "^start" || exit 90
     '"$ENSURE"'
-    sb_wait_for "$SB_LOG/logger.log" "another ipvsadm install is already running" 10 || exit 91'
+    sb_wait_for "$SB_LOG/logger.log" "another ipvsadm install is already running" || exit 91'
   assert_rc 0 "two ensure runs"
   assert_count 1 "$SB_LOG/dnf.log" '^start' "dnf calls"
 }
