@@ -62,8 +62,8 @@ public static class RenderCommand
         {
             ["kube-proxy.json"] = KubeProxyConfig.For(spec).ToJson(),
             ["vpc-cni.json"] = VpcCniConfig.For(spec).ToJson(),
-            ["deploy-policy.json"] = DeployPolicy.For(spec, DeployPolicy.TypesFor(spec)),
-            ["boundary-policy.json"] = BoundaryPolicy.For(spec),
+            ["deploy-policy.json"] = DeployPolicy.For(spec, DeployPolicy.TypesFor(spec), spec.Partition),
+            ["boundary-policy.json"] = BoundaryPolicy.For(spec, spec.Partition),
             ["coredns.json"] = CoreDnsConfig.For(spec).ToJson(),
         };
         foreach (var group in spec.NodeGroups)

@@ -55,6 +55,10 @@ public sealed record ClusterSpec
     /// (an administrator's laptop needs none; a pipeline deploying with the rendered deploy policy does).</summary>
     public string? PermissionsBoundaryArn { get; init; }
 
+    /// <summary>The AWS partition of aws:region (aws when the stack file names no region), for the policies render
+    /// writes; `pulumi up` takes the partition from the provider (infra/Deploy.cs).</summary>
+    public string Partition { get; init; } = AwsPartitions.Aws;
+
     /// <summary>The user's tags and the stack tag, which the deploy policy scopes EC2, KMS, EKS and IAM by.</summary>
     public IReadOnlyDictionary<string, string> StackTags =>
         new Dictionary<string, string>(Tags) { [StackRoles.TagKey] = ClusterName };

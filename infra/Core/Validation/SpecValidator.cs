@@ -125,6 +125,10 @@ public static partial class SpecValidator
 
         var accessEntries = ClusterAccess.Read(read);
         AwsPartitions.CheckPrincipals(read, config.Region, accessEntries);
+        if (boundary is not null)
+        {
+            AwsPartitions.CheckArn(read, config.Region, read.Qualified(ConfigKeys.PermissionsBoundaryArn.Name), boundary, "a permissions boundary");
+        }
 
         var spec = read.Errors.Count > 0 ? null : new ClusterSpec
         {
@@ -151,6 +155,7 @@ public static partial class SpecValidator
             NodeGroups = nodeGroups,
             AccessEntries = accessEntries,
             PermissionsBoundaryArn = boundary,
+            Partition = config.Region is { } region ? AwsPartitions.Of(region) : AwsPartitions.Aws,
         };
         if (spec is not null && !NodeGroupLimits.Check(read, spec))
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EksIpvs.Core.Iam;
+using EksIpvs.Core.Validation;
 using static EksIpvs.Core.Tests.Stacks;
 
 namespace EksIpvs.Core.Tests;
@@ -67,6 +68,22 @@ public class DeployPolicyTests
     {
         var spec = Valid();
         Assert.Contains("arn:aws-cn:eks:*:*:cluster/", DeployPolicy.For(spec, DeployPolicy.TypesFor(spec), "aws-cn"));
+    }
+
+    [Theory]
+    [InlineData("cn-north-1", "aws-cn")]
+    [InlineData("us-gov-west-1", "aws-us-gov")]
+    [InlineData(null, "aws")]
+    public void Render_writes_the_policies_for_the_partition_of_aws_region(string? region, string partition)
+    {
+        var config = Config();
+        var result = SpecValidator.Validate(region is null ? config : config with { Others = new Dictionary<string, string> { ["aws:region"] = region } }, Today);
+        var files = EksIpvs.Cli.RenderCommand.RenderedFiles(Assert.IsType<ClusterSpec>(result.Spec));
+        foreach (var file in new[] { "deploy-policy.json", "boundary-policy.json" })
+        {
+            var arns = System.Text.RegularExpressions.Regex.Matches(files[file], "\"arn:([a-z-]+):").Select(m => m.Groups[1].Value).Distinct();
+            Assert.Equal([partition], arns);
+        }
     }
 
     [Fact]

@@ -71,6 +71,18 @@ public class AwsLimitTests
     }
 
     [Fact]
+    public void A_permissions_boundary_of_another_partition_than_the_regions_is_an_error_before_pulumi_up()
+    {
+        var boundary = ("permissionsBoundaryArn", "arn:aws:iam::111122223333:policy/eks-boundary");
+        Assert.Equal(
+            "eks-ipvs:permissionsBoundaryArn = \"arn:aws:iam::111122223333:policy/eks-boundary\": a permissions boundary in partition aws, but " +
+            "aws:region us-gov-west-1 is in partition aws-us-gov, where AWS cannot use it; allowed: an ARN of partition aws-us-gov (arn:aws-us-gov:...), " +
+            "or an aws:region of partition aws",
+            Assert.Single(WithRegion("us-gov-west-1", boundary).Errors).ToString());
+        Assert.True(WithRegion("us-east-1", boundary).IsValid);
+    }
+
+    [Fact]
     public void A_secret_region_is_not_taken_for_a_region()
     {
         var entries = ("accessEntries", """[{"principalArn": "arn:aws:iam::111122223333:role/ops", "access": "admin"}]""");
