@@ -25,9 +25,7 @@ for file in "$GOLDEN"/userdata/*.userdata "$GOLDEN"/dev/nodegroups/*.userdata; d
   rel=${rel%.userdata}
   name=bench-$(tr '/' '-' <<<"$rel" | tail -c 50)
   d=$(box_new "$name" "$rootfs" "$file")
-  mkdir -p "$d/root/usr/local/share/box"
-  cp tests/box/fixtures/vpc-cni-10-aws.conflist.template "$d/root/usr/local/share/box/10-aws.conflist.template"
-  install -m 0755 tests/box/fixtures/aws-node "$d/root/usr/local/sbin/box-aws-node"
+  box_install_aws_node "$d"
   printf '%s: user data %d bytes\n' "$rel" "$(wc -c <"$file")"
   box_boot "$name"
   printf '%s: boot to cloud-final done %s s (%s)\n' "$rel" "$(box_seconds "$d")" "$(cat "$d/state")"

@@ -17,6 +17,15 @@ box_rootfs() {
   bash "$box_here/rootfs.sh" "$box_repo/tests/box/.cache"
 }
 
+# box_install_aws_node DIR: the aws-node stand-in (box-aws-node), its template and the render it shares
+# with tests/node, in the box whose directory is DIR.
+box_install_aws_node() {
+  mkdir -p "$1/root/usr/local/share/box"
+  cp tests/node/fixtures/vpc-cni-10-aws.conflist.template "$1/root/usr/local/share/box/10-aws.conflist.template"
+  install -m 0755 tests/node/fixtures/aws-node-render "$1/root/usr/local/share/box/aws-node-render"
+  install -m 0755 tests/box/fixtures/aws-node "$1/root/usr/local/sbin/box-aws-node"
+}
+
 # box_new NAME ROOTFS USERDATA: overlay NAME on ROOTFS, seeded with USERDATA (copied byte for byte).
 box_new() {
   local name=$1 rootfs=$2 userdata=$3 d

@@ -83,7 +83,7 @@ bw_count() { box_x "$1" jq '[.plugins[] | select(type == "object" and .type == "
 conf_is_template_plus_bandwidth() {
   local got
   got=$(box_x "$1" cat "$CONF") || return 1
-  jq -n -e --argjson got "$got" --argjson want "$(sh tests/box/fixtures/aws-node --print tests/box/fixtures/vpc-cni-10-aws.conflist.template)" \
+  jq -n -e --argjson got "$got" --argjson want "$(sh tests/node/fixtures/aws-node-render tests/node/fixtures/vpc-cni-10-aws.conflist.template)" \
     '$got.plugins[-1] == {"type":"bandwidth","capabilities":{"bandwidth":true}} and ($got | .plugins |= .[:-1]) == $want' >/dev/null
 }
 
@@ -120,9 +120,7 @@ for file in "$GOLDEN"/userdata/*.userdata "$GOLDEN"/dev/nodegroups/*.userdata; d
   read -r scheduler bandwidth extra <<<"${expect[$rel]}"
   name=box-$(tr '/' '-' <<<"$rel" | tail -c 50)
   d=$(box_new "$name" "$rootfs" "$file")
-  mkdir -p "$d/root/usr/local/share/box"
-  cp tests/box/fixtures/vpc-cni-10-aws.conflist.template "$d/root/usr/local/share/box/10-aws.conflist.template"
-  install -m 0755 tests/box/fixtures/aws-node "$d/root/usr/local/sbin/box-aws-node"
+  box_install_aws_node "$d"
   check "$rel: seed is the golden file byte for byte" "seed differs" cmp -s "$file" "$d/root/var/lib/cloud/seed/nocloud/user-data"
 
   if ! box_boot "$name"; then

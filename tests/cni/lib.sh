@@ -13,16 +13,8 @@ TEMPLATE=$repo/tests/node/fixtures/vpc-cni-10-aws.conflist.template
 # 536870911 bytes, which tc prints as "burst 512Mb" (tc's Mb are MiB); about 4.29 Gbit pass unshaped first.
 readonly BURST_BITS=4294967295 BUCKET_BYTES=536870911
 
-# render_conflist: aws-node's plain render of its template (text substitution of the placeholders, no
-# re-encoding), with the values tests/node/test_cni_bandwidth_guard.sh uses (an m5 node, IPv4 cluster).
-render_conflist() {
-  sed -e 's|__VETHPREFIX__|eni|g' -e 's|__MTU__|9001|g' -e 's|__PODSGENFORCINGMODE__|strict|g' \
-    -e 's|__PLUGINLOGFILE__|/var/log/aws-routed-eni/plugin.log|g' -e 's|__PLUGINLOGLEVEL__|DEBUG|g' \
-    -e 's|__EGRESSPLUGINENABLED__|false|g' -e 's|__RANDOMIZESNAT__|prng|g' -e 's|__NODEIP__|10.0.12.34|g' \
-    -e 's|__EGRESSPLUGINIPAMSUBNET__|fd00::ac:00/118|g' -e 's|__EGRESSPLUGINIPAMDST__|::/0|g' \
-    -e 's|__EGRESSPLUGINIPAMDATADIR__|/run/cni/v4pd/egress-v6-ipam|g' \
-    -e 's|__EGRESSPLUGINLOGFILE__|/var/log/aws-routed-eni/egress-v6-plugin.log|g' "$TEMPLATE"
-}
+# render_conflist: aws-node's plain render of its template, as tests/node renders it.
+render_conflist() { sh "$repo/tests/node/fixtures/aws-node-render" "$TEMPLATE"; }
 
 # guarded_conflist DIR: the conflist as cni-bandwidth-guard.sh (run as the repository has it) leaves it in
 # DIR/10-aws.conflist; prints the file's path.

@@ -6,23 +6,8 @@
 GUARD=/usr/local/libexec/eks-ipvs/cni-bandwidth-guard.sh
 BW='{"capabilities":{"bandwidth":true},"type":"bandwidth"}'
 
-# aws-node's plain render: text substitution of the placeholders, no re-encoding (bandwidth and
-# DISABLE_POD_V6 off). Values as on an m5 node of an IPv4 cluster with pod security groups on.
-render_fresh() {
-  sed -e 's|__VETHPREFIX__|eni|g' \
-    -e 's|__MTU__|9001|g' \
-    -e 's|__PODSGENFORCINGMODE__|strict|g' \
-    -e 's|__PLUGINLOGFILE__|/var/log/aws-routed-eni/plugin.log|g' \
-    -e 's|__PLUGINLOGLEVEL__|DEBUG|g' \
-    -e 's|__EGRESSPLUGINENABLED__|false|g' \
-    -e 's|__RANDOMIZESNAT__|prng|g' \
-    -e 's|__NODEIP__|10.0.12.34|g' \
-    -e 's|__EGRESSPLUGINIPAMSUBNET__|fd00::ac:00/118|g' \
-    -e 's|__EGRESSPLUGINIPAMDST__|::/0|g' \
-    -e 's|__EGRESSPLUGINIPAMDATADIR__|/run/cni/v4pd/egress-v6-ipam|g' \
-    -e 's|__EGRESSPLUGINLOGFILE__|/var/log/aws-routed-eni/egress-v6-plugin.log|g' \
-    tests/node/fixtures/vpc-cni-10-aws.conflist.template
-}
+# aws-node's plain render (tests/node/fixtures/aws-node-render).
+render_fresh() { sh tests/node/fixtures/aws-node-render tests/node/fixtures/vpc-cni-10-aws.conflist.template; }
 
 # aws-node's re-encoded output (as when it adds bandwidth itself or DISABLE_POD_V6 is on): other key
 # order, other formatting, and portmap's "snat" gone.
