@@ -72,9 +72,10 @@ public static class StackFile
         {
             throw new StackFileException($"{stackFile} not found: create it with `pulumi stack init {stack}` or copy Pulumi.dev.yaml");
         }
+        var text = File.ReadAllText(stackFile);
         try
         {
-            return FromYaml(Decode(stackFile), project, stack, TopLevelKeys.Anchored(File.ReadAllText(stackFile)));
+            return FromText(text.StartsWith('\uFEFF') ? text[1..] : text, project, stack);
         }
         catch (PulumiYamlException e)
         {
