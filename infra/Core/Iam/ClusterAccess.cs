@@ -149,9 +149,9 @@ public static partial class ClusterAccess
                          $"but the stack deploys to {partition}; allowed: principals of partition {partition}")
             .ToList();
         // IAM would refuse a boundary of another partition only when creating the role, half way through `up`.
-        if (spec.PermissionsBoundaryArn is { } boundary && boundary.Split(':')[1] != partition)
+        if (spec.PermissionsBoundaryArn is { } boundary && AwsPartitions.OfArn(boundary) is { } boundaryPartition && boundaryPartition != partition)
         {
-            errors.Add($"{spec.Project}:{ConfigKeys.PermissionsBoundaryArn.Name}: {boundary} is in partition {boundary.Split(':')[1]}, " +
+            errors.Add($"{spec.Project}:{ConfigKeys.PermissionsBoundaryArn.Name}: {boundary} is in partition {boundaryPartition}, " +
                        $"but the stack deploys to {partition}; allowed: a policy of partition {partition}");
         }
         return errors;
