@@ -12,6 +12,9 @@ namespace EksIpvs.Core.StackFiles;
 public abstract record GoValue(Mark Start)
 {
     public string? Written { get; init; }
+
+    /// <summary>True when the value carries a YAML anchor (`base: &amp;base ...`), e.g. a block kept to be merged with `&lt;&lt;:`.</summary>
+    public bool Anchored { get; init; }
 }
 
 public sealed record GoNull(Mark Start) : GoValue(Start);
@@ -60,7 +63,10 @@ public static partial class PulumiYaml
 
     // ---- Composing: YamlDotNet's parser gives events; build a node tree with anchors resolved. ----
 
-    private abstract record Node(Mark Start);
+    private abstract record Node(Mark Start)
+    {
+        public bool Anchored { get; init; }
+    }
     private sealed record ScalarNode(Mark Start, string Value, ScalarStyle Style, string Tag) : Node(Start);
     private sealed record SequenceNode(Mark Start, List<Node> Items) : Node(Start);
     private sealed record MappingNode(Mark Start, List<(Node Key, Node Value)> Pairs) : Node(Start);
@@ -175,11 +181,13 @@ public static partial class PulumiYaml
 
         private Node Anchor(AnchorName anchor, Node node)
         {
-            if (!anchor.IsEmpty)
+            if (anchor.IsEmpty)
             {
-                _anchors[anchor.Value] = node;
+                return node;
             }
-            return node;
+            var anchored = node with { Anchored = true };
+            _anchors[anchor.Value] = anchored;
+            return anchored;
         }
 
         private static string TagOf(TagName tag)
@@ -214,13 +222,14 @@ public static partial class PulumiYaml
             {
                 throw new PulumiYamlException($"{Where(node)}: the document expands to more than {MaxExpandedNodes} values through aliases");
             }
-            return node switch
+            GoValue value = node switch
             {
                 ScalarNode scalar => Scalar(scalar),
                 SequenceNode seq => new GoList(seq.Start, seq.Items.Select(i => Convert(i, depth + 1)).ToList()),
                 MappingNode map => Mapping(map, depth),
                 _ => throw new InvalidOperationException("unknown node"),
             };
+            return node.Anchored ? value with { Anchored = true } : value;
         }
 
         private GoMap Mapping(MappingNode map, int depth)

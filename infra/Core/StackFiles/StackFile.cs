@@ -86,7 +86,7 @@ public static class StackFile
     /// <summary>The text of a stack file, read as <see cref="Read"/> does.</summary>
     /// <exception cref="PulumiYamlException">Pulumi would refuse the file.</exception>
     public static LoadedStack FromText(string yaml, string project, string stack) =>
-        FromYaml(PulumiYaml.Decode(yaml), project, stack, TopLevelKeys.Anchored(yaml));
+        FromYaml(PulumiYaml.Decode(yaml), project, stack);
 
     /// <summary>A YAML file's top-level mapping as YamlDotNet's node tree (used to read Pulumi.yaml's declarations).</summary>
     public static YamlDotNet.RepresentationModel.YamlMappingNode ReadMapping(string path)
@@ -128,7 +128,7 @@ public static class StackFile
         }
     }
 
-    private static LoadedStack FromYaml(GoValue? root, string project, string stack, IReadOnlySet<string> anchored)
+    private static LoadedStack FromYaml(GoValue? root, string project, string stack)
     {
         var rules = new List<StackFileRule>();
         var errors = new List<ConfigIssue>();
@@ -142,7 +142,7 @@ public static class StackFile
         var config = Config(root);
         if (root is GoMap top)
         {
-            warnings.AddRange(TopLevelKeys.Ignored(top, project, anchored));
+            warnings.AddRange(TopLevelKeys.Ignored(top, project));
         }
         if (root is GoMap { Merged: true } || config is { Merged: true })
         {

@@ -16,11 +16,11 @@ internal static class TopLevelKeys
     /// <summary>The yaml tags of ProjectStack's fields.</summary>
     public static readonly IReadOnlyList<string> Read = ["secretsprovider", "encryptedkey", "encryptionsalt", "config", "environment"];
 
-    /// <param name="anchored">Top-level keys whose value carries a YAML anchor (base: &amp;base ...): a block kept
-    /// there to be merged into config with &lt;&lt;: *base, ignored by Pulumi on purpose.</param>
-    public static IEnumerable<ConfigIssue> Ignored(GoMap root, string project, IReadOnlySet<string> anchored)
+    /// <summary>A value with a YAML anchor (base: &amp;base ...) is a block kept there to be merged into config with
+    /// &lt;&lt;: *base, ignored by Pulumi on purpose, so it is not named.</summary>
+    public static IEnumerable<ConfigIssue> Ignored(GoMap root, string project)
     {
-        foreach (var (key, value) in root.Entries.Where(e => !Read.Contains(e.Key, StringComparer.Ordinal) && !anchored.Contains(e.Key)))
+        foreach (var (key, value) in root.Entries.Where(e => !Read.Contains(e.Key, StringComparer.Ordinal) && !e.Value.Anchored))
         {
             var text = PulumiConfigText.Of(value);
             var shown = text.Secret ? StackConfig.SecretValue : Reader.Display(text.Text);
@@ -31,25 +31,6 @@ internal static class TopLevelKeys
                 : $"move it under config:, e.g. `config:` then `  {(key.Contains(':', StringComparison.Ordinal) ? key : $"{project}:{key}")}: ...` on the next line";
             yield return new ConfigIssue($"{key} (top level)", shown,
                 $"at the top level of the stack file, outside config:, so Pulumi ignores it ({DecidedBy})", advice, IsWarning: true);
-        }
-    }
-
-    /// <summary>The top-level keys whose value has an anchor; none when the text is not YAML YamlDotNet can read
-    /// (the Go reader reports that on its own).</summary>
-    public static IReadOnlySet<string> Anchored(string text)
-    {
-        try
-        {
-            var yaml = new YamlDotNet.RepresentationModel.YamlStream();
-            yaml.Load(new StringReader(text.StartsWith('\uFEFF') ? text[1..] : text));
-            return yaml.Documents.Count > 0 && yaml.Documents[0].RootNode is YamlDotNet.RepresentationModel.YamlMappingNode map
-                ? map.Children.Where(c => !c.Value.Anchor.IsEmpty && c.Key is YamlDotNet.RepresentationModel.YamlScalarNode)
-                    .Select(c => ((YamlDotNet.RepresentationModel.YamlScalarNode)c.Key).Value!).ToHashSet(StringComparer.Ordinal)
-                : new HashSet<string>();
-        }
-        catch (YamlDotNet.Core.YamlException)
-        {
-            return new HashSet<string>();
         }
     }
 
